@@ -1,0 +1,1 @@
+"""healthdesk: buyer account health for lead-generation businesses."""

@@ -1,0 +1,228 @@
+"""The ``healthdesk`` command. Bare, it opens the console; its subcommands print.
+
+Thin by design: parse flags, open the database, call ``engine``, render. Anything
+a user can get wrong ends as a one-paragraph message and exit code 1; Textual is
+imported only by the bare command, so ``report`` and ``export`` start fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+REPO_DATA = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_DB = REPO_DATA / "healthdesk.db"
+SAMPLE_DIR = REPO_DATA / "sample"
+CONFIG_NAME = "healthdesk.toml"
+
+
+class Context:
+    """Where the database and config are; opened lazily by the command that needs them."""
+
+    def __init__(self, db: Path | None, config: Path | None) -> None:
+        env = os.environ.get("HEALTHDESK_DB")
+        self.explicit_db = db is not None or bool(env)
+        self.db_path = db or (Path(env) if env else DEFAULT_DB)
+        self.config_path = config
+
+    def config(self) -> Any:
+        from .config import load_config
+
+        if self.config_path is not None and not self.config_path.is_file():
+            raise click.ClickException(f"config file {self.config_path} does not exist")
+        return load_config(self.config_path or self.db_path.parent / CONFIG_NAME)
+
+    def open(self, *, create: bool = False) -> Any:
+        """The database, built from the bundled sample on first use of the default one."""
+        from . import engine
+        from .ingest.importer import import_folder
+        from .store.db import open_db
+
+        if not self.explicit_db and not self.db_path.exists() and SAMPLE_DIR.is_dir():
+            db = open_db(self.db_path, create=True)
+            import_folder(db, SAMPLE_DIR)
+        else:
+            db = open_db(self.db_path, create=create)
+        engine.ensure_scored(db, self.config())
+        return db
+
+
+def friendly(func: Callable) -> Callable:
+    """Turn the errors a user can cause into exit code 1 with a plain message."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .config import ConfigError
+        from .engine import NoData
+        from .exports.files import ExportError
+        from .ingest.importer import ImportFailed
+        from .store.db import StoreError
+
+        try:
+            return func(*args, **kwargs)
+        except (ConfigError, StoreError, ImportFailed, NoData, ExportError) as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+def parse_week(value: str | None) -> int | None:
+    """``--week YYYY-MM-DD`` → the ISO week containing that date."""
+    if value is None:
+        return None
+    from .domain.weeks import week_of
+
+    try:
+        return week_of(date.fromisoformat(value))
+    except ValueError:
+        raise click.ClickException(f"--week {value!r} is not a date like 2026-11-16") from None
+
+
+@click.group(invoke_without_command=True)
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Database file (default data/healthdesk.db, or $HEALTHDESK_DB).",
+)
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Config TOML (default: healthdesk.toml next to the database).",
+)
+@click.version_option(package_name="healthdesk")
+@click.pass_context
+def main(ctx: click.Context, db: Path | None, config: Path | None) -> None:
+    """Buyer account health for lead-generation businesses.
+
+    Without a command, opens the console on the database.
+    """
+    ctx.obj = Context(db, config)
+    if ctx.invoked_subcommand is None:
+        _console(ctx.obj)
+
+
+@friendly
+def _console(context: Context) -> None:
+    database = context.open()
+    database.close()
+    from .ui.app import make_app
+
+    app = make_app(db=context.db_path, config=context.config())
+    app.run()
+    sys.exit(app.return_code or 0)
+
+
+@main.command("import")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.pass_obj
+@friendly
+def import_cmd(context: Context, folder: Path) -> None:
+    """Import the DATA.md CSV files in FOLDER (all or nothing), then rescore."""
+    from . import engine
+    from .ingest.importer import import_folder
+    from .store.db import open_db
+
+    config = context.config()
+    db = open_db(context.db_path, create=True)
+    try:
+        result = import_folder(db, folder)
+        engine.rescore_after_import(db, config, result.first_day)
+    finally:
+        db.close()
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    counts = ", ".join(f"{name} {n}" for name, n in result.rows.items())
+    changed = sum(result.changed.values())
+    click.echo(f"imported {counts}; {changed} rows new or changed in {context.db_path}")
+
+
+@main.command()
+@click.option("--week", help="Any date in the week to report (default: the latest week with data).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "table"]),
+    default="table",
+    show_default=True,
+)
+@click.pass_obj
+@friendly
+def report(context: Context, week: str | None, fmt: str) -> None:
+    """Print the portfolio as of a week."""
+    from . import engine, render
+
+    week_no = parse_week(week)
+    db = context.open()
+    try:
+        rep = engine.report(db, context.config(), week_no)
+    finally:
+        db.close()
+    if fmt == "json":
+        click.echo(render.as_json(rep))
+    elif fmt == "csv":
+        click.echo(render.as_csv(rep), nl=False)
+    else:
+        from rich.console import Console
+
+        render.print_table(rep, Console())
+
+
+@main.command()
+@click.argument("buyer_id")
+@click.option("--week", help="Any date in the week to explain (default: the latest).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.pass_obj
+@friendly
+def explain(context: Context, buyer_id: str, week: str | None, fmt: str) -> None:
+    """Explain one buyer's score: components, weights, evidence, what moved."""
+    import json
+
+    from . import engine, render
+
+    week_no = parse_week(week)
+    db = context.open()
+    try:
+        rep = engine.report(db, context.config(), week_no)
+    finally:
+        db.close()
+    buyer = next((b for b in rep.buyers if b.buyer_id == buyer_id), None)
+    if buyer is None:
+        raise click.ClickException(f"no buyer {buyer_id!r} in the portfolio for week {rep.week}")
+    if fmt == "json":
+        click.echo(json.dumps(buyer.to_json(), indent=2, ensure_ascii=False))
+    else:
+        from rich.console import Console
+
+        render.print_explain(buyer, buyer.why, rep.week, Console())
+
+
+@main.command("config")
+@click.pass_obj
+@friendly
+def config_cmd(context: Context) -> None:
+    """Print the active configuration as TOML."""
+    from .config import to_toml
+
+    click.echo(to_toml(context.config()), nl=False)
+
+
+@main.command()
+@click.option("--buyers", type=click.IntRange(1, 100_000), default=60, show_default=True)
+@click.option("--weeks", type=click.IntRange(1, 1000), default=104, show_default=True)
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
+def sample(buyers: int, weeks: int, seed: int, out: Path) -> None:
+    """Write a seeded sample portfolio as DATA.md CSV files into OUT."""
+    from .sample import generate
+
+    counts = generate(out, buyers=buyers, weeks=weeks, seed=seed)
+    click.echo(", ".join(f"{name} {n}" for name, n in counts.items()) + f" written to {out}")

@@ -1,0 +1,242 @@
+"""Every weight, window and threshold the scoring reads, with documented defaults.
+
+Config lives in one TOML file (``--config`` or ``healthdesk.toml`` next to the
+database). Unknown keys and wrong types are errors naming the key, because a typo
+that silently falls back to a default would make the scores lie.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """A config file or value a user must fix; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Relative weight of each health component; absent components are re-weighted."""
+
+    volume: float = 0.30
+    payment: float = 0.30
+    returns: float = 0.15
+    engagement: float = 0.15
+    satisfaction: float = 0.05
+    expansion: float = 0.05
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Health at or above ``healthy`` is healthy; at or above ``watch`` is watch."""
+
+    healthy: int = 70
+    watch: int = 40
+
+
+@dataclass(frozen=True)
+class Volume:
+    recent_weeks: int = 4
+    baseline_weeks: int = 12
+    decline_ratio: float = 0.80
+    abrupt_weeks: int = 2
+    abrupt_ratio: float = 0.50
+    stopped_weeks: int = 3
+    stopped_cap: int = 30
+
+
+@dataclass(frozen=True)
+class Payment:
+    window_weeks: int = 13
+    late_days: int = 15
+    slip_window_weeks: int = 26
+    slip_days: int = 10
+    slip_invoices: int = 3
+
+
+@dataclass(frozen=True)
+class Returns:
+    recent_weeks: int = 4
+    baseline_weeks: int = 12
+    rising_points: float = 0.03
+    rising_factor: float = 1.5
+
+
+@dataclass(frozen=True)
+class Engagement:
+    window_weeks: int = 8
+    drop_points: float = 0.30
+    silence_days: int = 30
+    silence_min_outbound: int = 2
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Windows for the event-based warning signs."""
+
+    escalation_weeks: int = 4
+    complaint_weeks: int = 8
+    complaint_min: int = 2
+    competitor_weeks: int = 8
+    contact_weeks: int = 13
+    expansion_weeks: int = 13
+    satisfaction_weeks: int = 26
+
+
+@dataclass(frozen=True)
+class Trust:
+    window_days: int = 180
+    levels: tuple[int, ...] = (100, 90, 75, 50, 25, 0)
+    caps: tuple[int, ...] = (100, 100, 85, 60, 40, 25)
+
+
+@dataclass(frozen=True)
+class Concentration:
+    window_weeks: int = 13
+    warn: float = 0.20
+    alert: float = 0.25
+
+
+@dataclass(frozen=True)
+class Checkins:
+    days: tuple[int, ...] = (30, 90, 180)
+    grace_days: int = 7
+    early_days: int = 14
+
+
+@dataclass(frozen=True)
+class Money:
+    default_gross_margin: float = 0.25
+    fallback_monthly_churn: float = 0.05
+    monthly_churn: float | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole active configuration; ``healthdesk config`` prints it."""
+
+    weights: Weights = field(default_factory=Weights)
+    bands: Bands = field(default_factory=Bands)
+    volume: Volume = field(default_factory=Volume)
+    payment: Payment = field(default_factory=Payment)
+    returns: Returns = field(default_factory=Returns)
+    engagement: Engagement = field(default_factory=Engagement)
+    signals: Signals = field(default_factory=Signals)
+    trust: Trust = field(default_factory=Trust)
+    concentration: Concentration = field(default_factory=Concentration)
+    checkins: Checkins = field(default_factory=Checkins)
+    money: Money = field(default_factory=Money)
+    owner: str | None = None
+
+    def fingerprint(self) -> str:
+        """A stable text of every value, so stored scores know which config made them."""
+        return repr(dataclasses.asdict(self))
+
+
+def _coerce(key: str, value: Any, default: Any, annotation: str) -> Any:
+    if "tuple" in annotation:
+        if not isinstance(value, list) or not value:
+            raise ConfigError(f"config key '{key}' must be a non-empty list, got {value!r}")
+        return tuple(_coerce(f"{key}[{i}]", v, default[0], "int") for i, v in enumerate(value))
+    if "float" in annotation:
+        if value is None and "None" in annotation:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"config key '{key}' must be a number, got {value!r}")
+        return float(value)
+    if annotation.startswith("int"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"config key '{key}' must be a whole number, got {value!r}")
+        return value
+    if "str" in annotation:
+        if not isinstance(value, str):
+            raise ConfigError(f"config key '{key}' must be text, got {value!r}")
+        return value
+    raise ConfigError(f"config key '{key}' has an unsupported value {value!r}")
+
+
+def _build(cls: type, data: dict[str, Any], prefix: str) -> Any:
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if key not in fields:
+            raise ConfigError(f"unknown config key '{path}'")
+        f = fields[key]
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        if dataclasses.is_dataclass(default):
+            if not isinstance(value, dict):
+                raise ConfigError(f"config key '{path}' must be a table like [{path}]")
+            kwargs[key] = _build(type(default), value, f"{path}.")
+        else:
+            kwargs[key] = _coerce(path, value, default, str(f.type))
+    return cls(**kwargs)
+
+
+def _check(config: Config) -> None:
+    """Reject values that would make scoring meaningless, naming the key."""
+    for name, weight in dataclasses.asdict(config.weights).items():
+        if weight < 0:
+            raise ConfigError(f"config key 'weights.{name}' must be ≥ 0, got {weight}")
+    if sum(dataclasses.asdict(config.weights).values()) <= 0:
+        raise ConfigError("config table 'weights' must have at least one weight above 0")
+    if not 0 <= config.bands.watch <= config.bands.healthy <= 100:
+        raise ConfigError("config keys 'bands.watch' ≤ 'bands.healthy' must lie in 0..100")
+    if not 0 < config.concentration.warn <= config.concentration.alert < 1:
+        raise ConfigError(
+            "config keys 'concentration.warn' ≤ 'concentration.alert' must lie between 0 and 1"
+        )
+    if len(config.trust.levels) != 6 or len(config.trust.caps) != 6:
+        raise ConfigError("config keys 'trust.levels' and 'trust.caps' need 6 values (0..5+)")
+    for section in (config.volume, config.payment, config.returns, config.engagement):
+        for f in dataclasses.fields(section):
+            value = getattr(section, f.name)
+            if f.name.endswith("weeks") and value < 1:
+                raise ConfigError(f"config key '{f.name}' must be at least 1, got {value}")
+    churn = config.money.monthly_churn
+    if churn is not None and not 0 < churn <= 1:
+        raise ConfigError(f"config key 'money.monthly_churn' must be in (0, 1], got {churn}")
+
+
+def load_config(path: Path | None) -> Config:
+    """Read ``path`` (TOML) over the defaults; a missing optional file means defaults."""
+    if path is None or not path.exists():
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config file {path} is not UTF-8 text ({exc.reason})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    try:
+        config = _build(Config, data, "")
+        _check(config)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    return config
+
+
+def to_toml(config: Config) -> str:
+    """Render the active config as TOML that ``load_config`` reads back."""
+    lines: list[str] = []
+    top = dataclasses.asdict(config)
+    for key, value in top.items():
+        if not isinstance(value, dict) and value is not None:
+            lines.append(f"{key} = {_toml_value(value)}")
+    for key, value in top.items():
+        if isinstance(value, dict):
+            lines.append(f"\n[{key}]")
+            lines.extend(f"{k} = {_toml_value(v)}" for k, v in value.items() if v is not None)
+    return "\n".join(lines).lstrip() + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return repr(value)

@@ -1,0 +1,130 @@
+"""Why a buyer scored what it did: each component's value, weight, contribution,
+inputs and evidence, the caps applied, and what moved since the previous week.
+
+The contributions add up: health = Σ weight × score, then capped; the change since
+last week is Σ per-component contribution changes plus the change in the cap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from .ledger import Ledger
+from .scoring import CAP_STOPPED, CAP_TRUST, COMPONENTS, WeekScores
+
+
+@dataclass(frozen=True)
+class ComponentWhy:
+    name: str
+    score: int | None
+    weight: float
+    contribution: float
+    change: float
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Why:
+    """A buyer-week's explanation; ``moved`` lists the changes, largest first, in words."""
+
+    components: list[ComponentWhy]
+    raw: float
+    cap: int | None
+    cap_reason: str
+    cap_change: float
+    moved: list[str] = field(default_factory=list)
+
+
+def _num(x: float, fmt: str = ".0f") -> str:
+    return "—" if x is None or np.isnan(x) else format(x, fmt)
+
+
+def _evidence(s: WeekScores, led: Ledger, b: int, name: str) -> str:
+    i = s.scores[name].inputs
+    if name == "volume":
+        text = (
+            f"{_num(i['recent'][b])} leads/week over 4 weeks vs {_num(i['baseline'][b])} baseline"
+        )
+        if not np.isnan(i["target"][b]):
+            text += f"; {_num(i['fulfilment'][b] * 100)}% of {_num(i['target'][b])} expected"
+        if i["stopped"][b]:
+            text += "; no leads in the last weeks"
+        return text
+    if name == "payment":
+        text = f"{int(i['invoices'][b])} invoices due in window"
+        worst = int(i["worst_invoice"][b])
+        if worst >= 0:
+            inv = led.invoices
+            text += f"; worst {inv.invoice_id[worst]}: {int(i['worst_days_late'][b])} days late"
+        if i["unpaid_past_due"][b]:
+            text += f"; {int(i['unpaid_past_due'][b])} unpaid past due"
+        return text
+    if name == "returns":
+        return (
+            f"accepted returns {_num(i['recent_rate'][b] * 100, '.1f')}% recent vs "
+            f"{_num(i['baseline_rate'][b] * 100, '.1f')}% baseline"
+        )
+    if name == "engagement":
+        last = int(i["last_contact"][b])
+        since = f"last reply/inbound {date.fromordinal(last)}" if last > 0 else "never replied"
+        return (
+            f"{_num(i['reply_rate'][b] * 100)}% of {int(i['outbound'][b])} outreach answered "
+            f"in 8 weeks, {_num(i['reply_hours'][b])} h to reply; {since}"
+        )
+    if name == "satisfaction":
+        day = int(i["survey_day"][b])
+        return (
+            f"NPS {_num(s.scores[name].score[b] / 10)} on {date.fromordinal(day)}"
+            if day > 0
+            else "no survey"
+        )
+    new, above = int(i["new_products"][b]), bool(i["above_contract"][b])
+    return f"{new} new product(s) in 13 weeks; volume {'above' if above else 'not above'} 110% of contract"
+
+
+def explain(s: WeekScores, prev: WeekScores | None, led: Ledger, b: int) -> Why:
+    """Explain buyer row ``b`` in week ``s`` (``prev`` is the week before, if scored)."""
+    rows = []
+    for name in COMPONENTS:
+        score = s.scores[name].score[b]
+        weight = float(s.weights[name][b])
+        contribution = weight * float(np.nan_to_num(score))
+        before = 0.0
+        if prev is not None:
+            before = float(prev.weights[name][b]) * float(np.nan_to_num(prev.scores[name].score[b]))
+        rows.append(
+            ComponentWhy(
+                name=name,
+                score=None if np.isnan(score) else round(float(score)),
+                weight=round(weight, 4),
+                contribution=round(contribution, 2),
+                change=round(contribution - before, 2),
+                evidence=_evidence(s, led, b, name) if not np.isnan(score) else "no data: left out",
+            )
+        )
+    capped = float(s.cap[b]) < float(s.raw[b])
+    reason = {CAP_STOPPED: "no leads for several weeks", CAP_TRUST: "open incidents erode trust"}
+    cap_reason = reason.get(int(s.cap_reason[b]), "") if capped else ""
+    cap_now = min(float(s.cap[b]) - float(s.raw[b]), 0.0)
+    cap_before = min(float(prev.cap[b]) - float(prev.raw[b]), 0.0) if prev else 0.0
+    why = Why(
+        components=rows,
+        raw=round(float(s.raw[b]), 2),
+        cap=int(s.cap[b]) if capped else None,
+        cap_reason=cap_reason,
+        cap_change=round(cap_now - cap_before, 2),
+    )
+    why.moved.extend(_moved(why))
+    return why
+
+
+def _moved(why: Why) -> list[str]:
+    """The changes since last week in words, largest first; small moves are noise."""
+    changes = [(c.change, c.name) for c in why.components if abs(c.change) >= 0.5]
+    if abs(why.cap_change) >= 0.5:
+        changes.append((why.cap_change, f"cap ({why.cap_reason or 'lifted'})"))
+    changes.sort(key=lambda item: -abs(item[0]))
+    return [f"{name} {'+' if delta > 0 else '−'}{abs(delta):.1f} points" for delta, name in changes]

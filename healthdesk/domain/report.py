@@ -1,0 +1,187 @@
+"""The portfolio as of one week: the shape DATA.md promises, as plain dataclasses.
+
+``report`` JSON, CSV and table, the console and the exports all read this one
+structure, so a number cannot differ between them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+import numpy as np
+
+from ..config import Config
+from . import money
+from .details import warnings
+from .explain import Why, explain
+from .ledger import Ledger
+from .scoring import COMPONENTS, CONCENTRATION, WeekScores
+from .weeks import label, last_day
+
+
+@dataclass(frozen=True)
+class BuyerReport:
+    buyer_id: str
+    name: str
+    owner: str
+    vertical: str
+    phase: str
+    month: int
+    health: int
+    health_change: int
+    band: str
+    components: dict[str, int | None]
+    trust: dict[str, int]
+    revenue_13w: float
+    revenue_share: float
+    concentration: str
+    warnings: list[dict[str, str]]
+    ltv: float
+    effective_cpl: float | None
+    why: Why
+
+    def to_json(self) -> dict:
+        """DATA.md's buyer object, plus ``explain`` (weights, contributions, evidence)."""
+        data = asdict(self)
+        why = data.pop("why")
+        data["revenue_share"] = round(self.revenue_share, 4)
+        data["explain"] = why
+        return data
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    buyers: int
+    revenue_13w: float
+    top_20pct_share: float
+    concentration_alerts: list[str]
+    concentration_warnings: list[str]
+    bands: dict[str, int]
+    revenue_at_risk_13w: float
+    monthly_churn: float
+    net_revenue_retention: float | None
+
+
+@dataclass(frozen=True)
+class Report:
+    week: str
+    portfolio: Portfolio
+    buyers: list[BuyerReport] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "week": self.week,
+            "portfolio": asdict(self.portfolio),
+            "buyers": [b.to_json() for b in self.buyers],
+        }
+
+
+def top_share(revenue: np.ndarray, fraction: float = 0.2) -> float:
+    """Share of revenue brought by the top ``fraction`` of buyers with any revenue."""
+    positive = np.sort(revenue[revenue > 0])[::-1]
+    if positive.size == 0:
+        return 0.0
+    top = max(1, math.ceil(fraction * positive.size))
+    return float(positive[:top].sum() / positive.sum())
+
+
+def churn_for(ledger: Ledger, config: Config, week: int) -> float:
+    """The configured monthly churn, else the book's measured one, else the fallback."""
+    if config.money.monthly_churn is not None:
+        return config.money.monthly_churn
+    measured = money.monthly_churn(
+        [b.started_on for b in ledger.buyers],
+        [b.churned_on for b in ledger.buyers],
+        date.fromordinal(last_day(week)),
+    )
+    return measured or config.money.fallback_monthly_churn
+
+
+def build(
+    scores: WeekScores,
+    prev: WeekScores | None,
+    ledger: Ledger,
+    config: Config,
+    year_ago: WeekScores | None = None,
+) -> Report:
+    """Assemble the report for ``scores.week``; buyers most urgent first."""
+    churn = churn_for(ledger, config, scores.week)
+    rows = [_buyer(scores, prev, ledger, config, churn, b) for b in np.flatnonzero(scores.listed)]
+    rows.sort(key=urgency)
+    ids = [b.buyer_id for b in ledger.buyers]
+    listed = scores.listed
+    at_risk = listed & (scores.band == 2)
+    nrr = None
+    if year_ago is not None:
+        nrr = money.net_revenue_retention(
+            dict(zip(ids, scores.revenue.tolist(), strict=True)),
+            dict(zip(ids, year_ago.revenue.tolist(), strict=True)),
+        )
+    portfolio = Portfolio(
+        buyers=int(listed.sum()),
+        revenue_13w=round(float(scores.revenue.sum()), 2),
+        top_20pct_share=round(top_share(scores.revenue), 4),
+        concentration_alerts=sorted(ids[b] for b in np.flatnonzero(scores.concentration == 2)),
+        concentration_warnings=sorted(ids[b] for b in np.flatnonzero(scores.concentration == 1)),
+        bands={
+            name: int((listed & (scores.band == i)).sum())
+            for i, name in enumerate(("healthy", "watch", "at_risk"))
+        },
+        revenue_at_risk_13w=round(float(scores.revenue[at_risk].sum()), 2),
+        monthly_churn=round(churn, 4),
+        net_revenue_retention=None if nrr is None else round(nrr, 4),
+    )
+    return Report(week=label(scores.week), portfolio=portfolio, buyers=rows)
+
+
+def urgency(b: BuyerReport) -> tuple:
+    """Most urgent first: risk (low and falling health, warnings, drift) × value (revenue)."""
+    risk = (100 - b.health) + max(-b.health_change, 0) * 2 + 5 * len(b.warnings)
+    risk += 15 if b.phase == "drift" and b.warnings else 0
+    return (-(risk * (1 + math.log1p(b.revenue_13w))), b.buyer_id)
+
+
+def _buyer(
+    s: WeekScores, prev: WeekScores | None, led: Ledger, cfg: Config, churn: float, b: int
+) -> BuyerReport:
+    buyer = led.buyers[b]
+    weeks = cfg.concentration.window_weeks
+    revenue = float(s.revenue[b])
+    margin = (
+        buyer.gross_margin if buyer.gross_margin is not None else cfg.money.default_gross_margin
+    )
+    health = int(s.health[b])
+    before = int(prev.health[b]) if prev is not None and prev.listed[b] else health
+    col = led.column(s.week)
+    lo = max(col - weeks + 1, 0)
+    leads = float(led.weekly.leads[b, lo : col + 1].sum())
+    returned = float(led.weekly.returned[b, lo : col + 1].sum())
+    return BuyerReport(
+        buyer_id=buyer.buyer_id,
+        name=buyer.name,
+        owner=buyer.owner,
+        vertical=buyer.vertical,
+        phase=s.phase_name(b),
+        month=int(s.month[b]),
+        health=health,
+        health_change=health - before,
+        band=s.band_name(b),
+        components={
+            c: None if np.isnan(s.scores[c].score[b]) else round(float(s.scores[c].score[b]))
+            for c in COMPONENTS
+        },
+        trust={"incidents": int(s.trust_incidents[b]), "level": int(s.trust_level[b])},
+        revenue_13w=round(revenue, 2),
+        revenue_share=float(s.share[b]),
+        concentration=CONCENTRATION[int(s.concentration[b])],
+        warnings=warnings(s, led, b),
+        ltv=round(money.ltv(money.monthly_revenue(revenue, weeks), margin, churn), 2),
+        effective_cpl=_round(money.effective_cpl(revenue, leads, returned)),
+        why=explain(s, prev, led, b),
+    )
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 2)

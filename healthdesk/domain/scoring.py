@@ -1,0 +1,183 @@
+"""Weekly health for every buyer of a week, in one vectorised pass.
+
+Health is the weighted mean of the components that have data (absent components
+are dropped and the remaining weights re-normalised), then capped: a buyer who
+stopped taking leads cannot look healthy, and neither can one whose trust is
+eroded by open incidents. The caps are part of the explanation, not hidden.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from ..config import Config
+from . import components as comp
+from .ledger import Bools, Floats, Ints, Ledger
+from .lifecycle import PHASES, expected_share, month_numbers, phase_index, yyyymmdd
+from .signals import Signals, detect
+from .weeks import monday
+from .window import AsOf, Cumulative
+
+COMPONENTS = ("volume", "payment", "returns", "engagement", "satisfaction", "expansion")
+BANDS = ("healthy", "watch", "at_risk")
+CONCENTRATION = ("ok", "warn", "alert")
+NEUTRAL_HEALTH = 50.0
+"""Health of a buyer with no data at all yet: neither good nor bad news."""
+
+
+@dataclass
+class WeekScores:
+    """Every buyer's score for one week. Rows follow ``Ledger.buyers``; ``listed``
+    marks the buyers in the portfolio that week (started, not yet churned)."""
+
+    week: int
+    listed: Bools
+    health: Floats
+    raw: Floats
+    cap: Floats
+    cap_reason: Ints
+    band: Ints
+    scores: dict[str, comp.Component]
+    weights: dict[str, Floats]
+    trust_incidents: Ints
+    trust_level: Ints
+    revenue: Floats
+    leads: Floats
+    share: Floats
+    concentration: Ints
+    month: Ints
+    phase: Ints
+    signals: Signals
+
+    def band_name(self, b: int) -> str:
+        return BANDS[int(self.band[b])]
+
+    def phase_name(self, b: int) -> str:
+        return PHASES[int(self.phase[b])]
+
+
+CAP_NONE, CAP_STOPPED, CAP_TRUST = 0, 1, 2
+
+
+class Scorer:
+    """Scores weeks of one ledger; holds the prefix sums so each week is cheap."""
+
+    def __init__(self, ledger: Ledger, config: Config) -> None:
+        self.ledger = ledger
+        self.config = config
+        self.sums = Cumulative(ledger)
+        buyers = ledger.buyers
+        self.started = np.array([b.started_on.toordinal() for b in buyers], dtype=np.int64)
+        self.started_ymd = np.array([yyyymmdd(b.started_on) for b in buyers], dtype=np.int64)
+        self.ended = np.array(
+            [b.churned_on.toordinal() if b.churned_on else 10**7 for b in buyers], dtype=np.int64
+        )
+        self.contracted = np.array(
+            [b.contracted_weekly_leads or np.nan for b in buyers], dtype=float
+        )
+        self.ever_touched = self._first_touch()
+
+    def _first_touch(self) -> Ints:
+        """First week each buyer had any touchpoint, so engagement is absent before it."""
+        w = self.ledger.weekly
+        touched = (w.outbound + w.inbound + w.replies) > 0
+        any_touch = touched.any(axis=1)
+        first = np.where(any_touch, touched.argmax(axis=1), np.iinfo(np.int64).max // 2)
+        first = np.where(self.ledger.contact_before > 0, -1, first)
+        return first
+
+    def weeks(self, weeks: Iterable[int]) -> Iterator[WeekScores]:
+        """Score each week in turn."""
+        for week in weeks:
+            yield self.week(week)
+
+    def week(self, week: int) -> WeekScores:
+        """Score every buyer as of the end of ``week``."""
+        cfg = self.config
+        at = AsOf(self.ledger, self.sums, week)
+        n = len(self.ledger.buyers)
+        listed = (self.started <= at.day) & (self.ended >= monday(week).toordinal())
+        month = month_numbers(self.started_ymd, date.fromordinal(at.day))
+        phase = phase_index(month)
+        volume = comp.volume(at, cfg, self.contracted, expected_share(phase))
+        parts = {
+            "volume": volume,
+            "payment": comp.payment(at, cfg, n),
+            "returns": comp.returns(at, cfg),
+            "engagement": comp.engagement(at, cfg, self.ever_touched <= at.col),
+            "satisfaction": comp.satisfaction(at, cfg, n),
+            "expansion": comp.expansion(at, cfg, volume.inputs, self.contracted),
+        }
+        weights = _normalised_weights(parts, dataclasses.asdict(cfg.weights), n)
+        raw = sum(np.nan_to_num(parts[c].score) * weights[c] for c in COMPONENTS)
+        raw = np.where(sum(weights.values()) > 0, raw, NEUTRAL_HEALTH)
+        incidents = _open_incidents(self.ledger, at.day, cfg.trust.window_days, n)
+        rung = np.minimum(incidents, 5)
+        trust_cap = np.array(cfg.trust.caps, dtype=float)[rung]
+        stop_cap = np.where(volume.inputs["stopped"], float(cfg.volume.stopped_cap), 100.0)
+        cap = np.minimum(trust_cap, stop_cap)
+        cap_reason = np.where(
+            cap >= 100, CAP_NONE, np.where(stop_cap <= trust_cap, CAP_STOPPED, CAP_TRUST)
+        )
+        health = np.minimum(raw, cap)
+        revenue = at.total("revenue", cfg.concentration.window_weeks) * listed
+        total = revenue.sum()
+        share = revenue / total if total > 0 else np.zeros(n)
+        concentration = (share > cfg.concentration.warn).astype(np.int64) + (
+            share > cfg.concentration.alert
+        )
+        health_int = np.rint(health)
+        band = np.where(
+            health_int >= cfg.bands.healthy, 0, np.where(health_int >= cfg.bands.watch, 1, 2)
+        )
+        signals = detect(at, cfg, parts, share, self.started)
+        return WeekScores(
+            week=week,
+            listed=listed,
+            health=health_int,
+            raw=raw,
+            cap=cap,
+            cap_reason=cap_reason,
+            band=band,
+            scores=parts,
+            weights=weights,
+            trust_incidents=incidents,
+            trust_level=np.array(cfg.trust.levels)[rung],
+            revenue=revenue,
+            leads=at.total("leads", 1),
+            share=share,
+            concentration=concentration,
+            month=month,
+            phase=phase,
+            signals=signals,
+        )
+
+
+def _normalised_weights(
+    parts: dict[str, comp.Component], weights: dict[str, float], n: int
+) -> dict[str, Floats]:
+    """Per buyer, each present component's share of the weight of all present ones."""
+    present = {c: ~np.isnan(parts[c].score) for c in COMPONENTS}
+    total = sum(present[c] * weights[c] for c in COMPONENTS)
+    return {
+        c: np.where(total > 0, present[c] * weights[c] / np.where(total > 0, total, 1), 0.0)
+        for c in COMPONENTS
+    }
+
+
+def _open_incidents(ledger: Ledger, day: int, window_days: int, n: int) -> Ints:
+    """Incidents opened in the window that are not both resolved and confirmed."""
+    inc = ledger.incidents
+    counted = (inc.opened <= day) & (inc.opened > day - window_days)
+    counted &= ~((inc.resolved <= day) & (inc.confirmed <= day))
+    return np.bincount(inc.buyer[counted], minlength=n)
+
+
+def trust_level(incidents: int, config: Config) -> int:
+    """The trust ladder: 0→100, 1→90, 2→75, 3→50, 4→25, 5+→0 (terminal)."""
+    return config.trust.levels[min(incidents, 5)]

@@ -1,0 +1,148 @@
+"""Headless output of a report: JSON, CSV and a rich table. No Textual here.
+
+Text from data is wrapped in ``rich.text.Text`` so a name like ``[bold]x`` prints
+as typed, and terminal control characters never reach the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .domain.explain import Why
+from .domain.report import BuyerReport, Report
+from .exports.files import csv_text
+
+CSV_COLUMNS = (
+    "buyer_id",
+    "name",
+    "owner",
+    "vertical",
+    "phase",
+    "health",
+    "health_change",
+    "band",
+    "volume",
+    "payment",
+    "returns",
+    "engagement",
+    "satisfaction",
+    "expansion",
+    "trust_incidents",
+    "trust_level",
+    "revenue_13w",
+    "revenue_share",
+    "concentration",
+    "warnings",
+    "ltv",
+    "effective_cpl",
+)
+
+
+def as_json(report: Report) -> str:
+    return json.dumps(report.to_json(), indent=2, ensure_ascii=False, default=str)
+
+
+def as_csv(report: Report) -> str:
+    rows = (
+        (
+            b.buyer_id,
+            b.name,
+            b.owner,
+            b.vertical,
+            b.phase,
+            b.health,
+            b.health_change,
+            b.band,
+            *b.components.values(),
+            b.trust["incidents"],
+            b.trust["level"],
+            b.revenue_13w,
+            round(b.revenue_share, 4),
+            b.concentration,
+            "; ".join(f"{w['code']}: {w['detail']}" for w in b.warnings),
+            b.ltv,
+            b.effective_cpl,
+        )
+        for b in report.buyers
+    )
+    return csv_text(CSV_COLUMNS, rows)
+
+
+BAND_STYLE = {"healthy": "green", "watch": "yellow", "at_risk": "bold red"}
+
+
+def print_table(report: Report, console: Console) -> None:
+    p = report.portfolio
+    console.print(
+        Text(
+            f"Portfolio as of week {report.week}: {p.buyers} buyers, "
+            f"13-week revenue {p.revenue_13w:,.0f}, top 20% bring {p.top_20pct_share:.0%}; "
+            f"healthy {p.bands['healthy']}, watch {p.bands['watch']}, at risk {p.bands['at_risk']}"
+        )
+    )
+    table = Table(show_lines=False, pad_edge=False)
+    for col in (
+        "buyer",
+        "name",
+        "owner",
+        "phase",
+        "health",
+        "Δ",
+        "trust",
+        "rev 13w",
+        "share",
+        "warnings",
+    ):
+        table.add_column(col, overflow="fold", no_wrap=col not in ("name", "warnings"))
+    for b in report.buyers:
+        table.add_row(
+            Text(b.buyer_id),
+            Text(b.name),
+            Text(b.owner),
+            b.phase,
+            Text(str(b.health), style=BAND_STYLE[b.band]),
+            f"{b.health_change:+d}",
+            f"{b.trust['level']}% ({b.trust['incidents']})",
+            f"{b.revenue_13w:,.0f}",
+            Text(f"{b.revenue_share:.1%}", style="red" if b.concentration != "ok" else ""),
+            Text(", ".join(w["code"] for w in b.warnings)),
+        )
+    console.print(table)
+
+
+def print_explain(buyer: BuyerReport, why: Why, week: str, console: Console) -> None:
+    console.print(Text(f"{buyer.buyer_id} {buyer.name}", style="bold"))
+    console.print(
+        Text(
+            f"week {week}: health {buyer.health} ({buyer.band}), {buyer.health_change:+d} since "
+            f"last week; phase {buyer.phase} (month {buyer.month}); trust {buyer.trust['level']}% "
+            f"({buyer.trust['incidents']} open incidents)"
+        )
+    )
+    table = Table(title="components")
+    for col in ("component", "score", "weight", "contribution", "Δ since last week", "evidence"):
+        table.add_column(col, overflow="fold")
+    for c in why.components:
+        table.add_row(
+            c.name,
+            "—" if c.score is None else str(c.score),
+            f"{c.weight:.0%}",
+            f"{c.contribution:.1f}",
+            f"{c.change:+.1f}",
+            Text(c.evidence),
+        )
+    console.print(table)
+    console.print(Text(f"weighted score {why.raw:.1f}"))
+    if why.cap is not None:
+        console.print(Text(f"capped at {why.cap}: {why.cap_reason}"))
+    console.print(Text("moved since last week: " + ("; ".join(why.moved) or "nothing notable")))
+    for w in buyer.warnings:
+        console.print(Text(f"warning {w['code']}: {w['detail']}"))
+    cpl = "—" if buyer.effective_cpl is None else f"{buyer.effective_cpl:,.2f}"
+    console.print(
+        Text(f"LTV {buyer.ltv:,.0f}; effective CPL {cpl}; share {buyer.revenue_share:.1%}")
+    )

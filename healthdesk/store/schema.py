@@ -1,0 +1,170 @@
+"""The schema as versioned migrations: add a function, never edit an applied one.
+
+Event tables keep the imported text columns as they came and add integer ``day``
+(date ordinal) and ``week`` columns computed on import, so weekly GROUP BYs and
+windows are integer comparisons.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("healthdesk")
+
+BUYER = ("buyer_id", "buyers", "buyer_id")
+
+
+@migrations()
+def m001_portfolio(db: Database) -> None:
+    db["buyers"].create(
+        {
+            "buyer_id": str,
+            "name": str,
+            "started_on": str,
+            "vertical": str,
+            "owner": str,
+            "payment_terms_days": int,
+            "contracted_weekly_leads": float,
+            "gross_margin": float,
+            "status": str,
+            "churned_on": str,
+        },
+        pk="buyer_id",
+    )
+    db["deliveries"].create(
+        {
+            "row_key": str,
+            "buyer_id": str,
+            "date": str,
+            "day": int,
+            "week": int,
+            "leads": int,
+            "revenue": float,
+            "cost": float,
+            "product": str,
+        },
+        pk="row_key",
+        foreign_keys=[BUYER],
+    )
+    db["returns"].create(
+        {
+            "row_key": str,
+            "buyer_id": str,
+            "date": str,
+            "day": int,
+            "week": int,
+            "leads": int,
+            "reason": str,
+            "status": str,
+            "counted": int,
+        },
+        pk="row_key",
+        foreign_keys=[BUYER],
+    )
+    db["invoices"].create(
+        {
+            "invoice_id": str,
+            "buyer_id": str,
+            "issued_on": str,
+            "due_on": str,
+            "amount": float,
+            "paid_on": str,
+            "issued_day": int,
+            "due_day": int,
+            "paid_day": int,
+        },
+        pk="invoice_id",
+        foreign_keys=[BUYER],
+    )
+    db["touchpoints"].create(
+        {
+            "row_key": str,
+            "buyer_id": str,
+            "at": str,
+            "day": int,
+            "week": int,
+            "direction": str,
+            "channel": str,
+            "replied_at": str,
+            "reply_day": int,
+            "reply_week": int,
+            "reply_hours": float,
+            "kind": str,
+            "request_type": str,
+            "note": str,
+        },
+        pk="row_key",
+        foreign_keys=[BUYER],
+    )
+    db["incidents"].create(
+        {
+            "incident_id": str,
+            "buyer_id": str,
+            "opened_at": str,
+            "category": str,
+            "severity": str,
+            "summary": str,
+            "resolved_at": str,
+            "confirmed_at": str,
+            "opened_day": int,
+            "resolved_day": int,
+            "confirmed_day": int,
+        },
+        pk="incident_id",
+        foreign_keys=[BUYER],
+    )
+    db["contacts"].create(
+        {
+            "buyer_id": str,
+            "name": str,
+            "role": str,
+            "level": str,
+            "is_primary": int,
+            "started_on": str,
+            "ended_on": str,
+            "introduced": int,
+            "started_day": int,
+            "ended_day": int,
+        },
+        pk=("buyer_id", "name"),
+        foreign_keys=[BUYER],
+    )
+    db["surveys"].create(
+        {"row_key": str, "buyer_id": str, "date": str, "day": int, "score": float},
+        pk="row_key",
+        foreign_keys=[BUYER],
+    )
+    db["weekly_scores"].create(
+        {
+            "buyer_id": str,
+            "week": int,
+            "health": int,
+            "band": str,
+            "volume": int,
+            "payment": int,
+            "returns": int,
+            "engagement": int,
+            "satisfaction": int,
+            "expansion": int,
+            "trust_incidents": int,
+            "trust_level": int,
+            "revenue_13w": float,
+            "share": float,
+            "concentration": str,
+            "phase": str,
+            "warnings": str,
+            "leads": float,
+        },
+        pk=("buyer_id", "week"),
+    )
+    db["buyer_products"].create(
+        {"buyer_id": str, "product": str, "first_day": int},
+        pk=("buyer_id", "product"),
+        foreign_keys=[BUYER],
+    )
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    for table in ("deliveries", "returns", "touchpoints"):
+        db[table].create_index(["buyer_id", "week"])
+    db["touchpoints"].create_index(["kind"])
+    db["weekly_scores"].create_index(["week"])
