@@ -13,7 +13,6 @@ from sqlite_utils import Database
 
 from .config import Config
 from .domain import report as reports
-from .domain.explain import Why
 from .domain.ledger import Ledger
 from .domain.scoring import Scorer, WeekScores
 from .domain.weeks import label, week_of_day
@@ -111,15 +110,17 @@ def report(db: Database, config: Config, week: int | None = None) -> reports.Rep
     return reports.build(snap.now, snap.prev, snap.ledger, config, snap.year_ago)
 
 
-def explain_buyer(
+def buyer_report(
     db: Database, config: Config, buyer_id: str, week: int | None = None
-) -> tuple[reports.Report, Why]:
-    """The report and one buyer's explanation; ``KeyError`` for an unknown buyer."""
-    rep = report(db, config, week)
-    for b in rep.buyers:
-        if b.buyer_id == buyer_id:
-            return rep, b.why
-    raise KeyError(buyer_id)
+) -> reports.BuyerReport:
+    """One buyer's full report (components, evidence, warnings); ``KeyError`` if the
+    buyer is unknown or not in the portfolio that week."""
+    snap = snapshot(db, config, week)
+    ids = [b.buyer_id for b in snap.ledger.buyers]
+    if buyer_id not in ids or not snap.now.listed[ids.index(buyer_id)]:
+        raise KeyError(buyer_id)
+    b = ids.index(buyer_id)
+    return reports.buyer_report(snap.now, snap.prev, snap.ledger, config, b)
 
 
 def _range(span: tuple[int, int]) -> str:

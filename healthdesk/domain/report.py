@@ -136,6 +136,13 @@ def build(
     return Report(week=label(scores.week), portfolio=portfolio, buyers=rows)
 
 
+def buyer_report(
+    scores: WeekScores, prev: WeekScores | None, ledger: Ledger, config: Config, b: int
+) -> BuyerReport:
+    """One buyer's report (row ``b``), without building everyone else's."""
+    return _buyer(scores, prev, ledger, config, churn_for(ledger, config, scores.week), b)
+
+
 def urgency(b: BuyerReport) -> tuple:
     """Most urgent first: risk (low and falling health, warnings, drift) × value (revenue)."""
     risk = (100 - b.health) + max(-b.health_change, 0) * 2 + 5 * len(b.warnings)
