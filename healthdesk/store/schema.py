@@ -168,3 +168,87 @@ def m001_portfolio(db: Database) -> None:
         db[table].create_index(["buyer_id", "week"])
     db["touchpoints"].create_index(["kind"])
     db["weekly_scores"].create_index(["week"])
+
+
+@migrations()
+def m002_interventions(db: Database) -> None:
+    """Interventions and the account manager's decisions about them, each one audited.
+
+    ``interventions.message`` keeps the concrete sentence behind the action;
+    ``overrides.week`` and ``snoozes.week`` record the as-of week they were set in (an
+    override never reaches back before it), and ``snoozes.band`` the band at the time,
+    so a buyer whose band worsens comes back to the review queue early.
+    """
+    db["interventions"].create(
+        {
+            "id": int,
+            "buyer_id": str,
+            "created_week": int,
+            "reason_key": str,
+            "signals": str,
+            "action": str,
+            "message": str,
+            "owner": str,
+            "due_on": str,
+            "status": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[BUYER],
+        not_null={"buyer_id", "created_week", "reason_key", "action", "status"},
+    )
+    db["intervention_notes"].create(
+        {"id": int, "intervention_id": int, "at": str, "author": str, "text": str},
+        pk="id",
+        foreign_keys=[("intervention_id", "interventions", "id")],
+    )
+    db["overrides"].create(
+        {
+            "id": int,
+            "buyer_id": str,
+            "health": int,
+            "reason": str,
+            "week": int,
+            "expires_on": str,
+            "created_at": str,
+            "author": str,
+        },
+        pk="id",
+        foreign_keys=[BUYER],
+    )
+    db["snoozes"].create(
+        {
+            "id": int,
+            "buyer_id": str,
+            "week": int,
+            "band": str,
+            "until_on": str,
+            "reason": str,
+            "created_at": str,
+            "author": str,
+        },
+        pk="id",
+        foreign_keys=[BUYER],
+    )
+    db["reviews"].create(
+        {"week": int, "buyer_id": str, "outcome": str, "at": str, "author": str},
+        pk=("week", "buyer_id"),
+        foreign_keys=[BUYER],
+    )
+    db["audit"].create(
+        {
+            "id": int,
+            "at": str,
+            "author": str,
+            "entity": str,
+            "entity_id": str,
+            "field": str,
+            "old": str,
+            "new": str,
+        },
+        pk="id",
+    )
+    db["interventions"].create_index(["buyer_id", "reason_key", "status"])
+    db["intervention_notes"].create_index(["intervention_id"])
+    db["audit"].create_index(["entity", "entity_id"])
