@@ -59,9 +59,9 @@ ASK = {
     "billing": "is anything wrong with our invoices?",
     "root-cause discovery": "find the operational cause with their team, fix it, get it confirmed",
     "diversify": "onboard backup buyers so no single account carries the book",
-    "health": "call to find out what changed",
+    "health": "call to find out what changed on their side",
 }
-"""The opening question or next step after the evidence, by action (or outreach signal)."""
+"""The next step (the signals carry the evidence), by action or outreach signal."""
 
 
 class InvalidInput(ValueError):
@@ -277,11 +277,18 @@ def check_health(value: int) -> int:
 def _make(
     buyer: BuyerReport, key: str, how: str, signals: list[dict[str, str]], due: date
 ) -> Suggestion:
-    """``how`` names the message; billing and health checks are proactive outreach."""
-    if how == "proactive outreach":
-        message = _outreach_message(signals[0])
+    """``how`` picks the message; billing and health calls are proactive outreach.
+
+    The volume question quotes the drop from the warning's sentence ("leads down 38%");
+    if that wording ever changes, the question simply loses its number.
+    """
+    first = signals[0]
+    if how == "proactive outreach" and first["code"] == "volume_decline":
+        drop = re.search(r"down (\d+)%", first["detail"])
+        size = f" {drop.group(1)}%" if drop else ""
+        message = f"volume dropped{size} over 4 weeks: what is happening on your end?"
     else:
-        message = f"{signals[0]['detail']}: {ASK[how]}"
+        message = ASK[first["code"] if how == "proactive outreach" else how]
     action = "proactive outreach" if how in ("billing", "health") else how
     return Suggestion(buyer.buyer_id, key, action, message, tuple(signals), due)
 
@@ -290,15 +297,6 @@ def _lead_days(buyer: BuyerReport) -> int:
     if buyer.band == "at_risk":
         return 2
     return 4 if buyer.band == "watch" or buyer.trust["level"] <= 50 else 9
-
-
-def _outreach_message(signal: dict[str, str]) -> str:
-    """The opening question for the call; volume gets its number, the rest their evidence."""
-    if signal["code"] == "volume_decline":
-        drop = re.search(r"down (\d+)%", signal["detail"])
-        size = f" {drop.group(1)}%" if drop else ""
-        return f"volume dropped{size} over 4 weeks: what is happening on your end?"
-    return f"{signal['detail']}: {ASK[signal['code']]}"
 
 
 def _trust_signal(buyer: BuyerReport) -> dict[str, str]:

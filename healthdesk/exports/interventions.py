@@ -1,0 +1,171 @@
+"""The week's intervention list as CSV, JSON or Markdown (DATA.md "Exporting interventions").
+
+Rows come from the stored interventions, or, when none are recorded for the week, from
+the suggestions for every at-risk buyer, so the export is never empty on a bad week.
+Buyer state (name, band, health) is the week's report, the same numbers the console
+shows. The ``note`` column is the latest note, or the suggestion's concrete message
+when there is none: the sentence an account manager opens the call with.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from ..domain.interventions import suggest, value_cutoff
+from ..domain.report import Report
+from .files import csv_text
+
+HEADER = (
+    "buyer_id",
+    "name",
+    "owner",
+    "band",
+    "health",
+    "signals",
+    "action",
+    "due_on",
+    "status",
+    "note",
+)
+FORMATS = ("csv", "json", "md")
+SUGGESTED = "suggested"
+MD_SPECIAL = "\\`*_[]<>#|~!"
+
+
+@dataclass(frozen=True)
+class Row:
+    buyer_id: str
+    name: str
+    owner: str
+    band: str
+    health: int | None
+    signals: tuple[dict[str, str], ...]
+    action: str
+    due_on: str
+    status: str
+    note: str
+    reason_key: str
+    id: int | None = None
+
+
+def stored_rows(report: Report, stored: Iterable[dict]) -> list[Row]:
+    """Rows for stored interventions (``store.interventions.for_week``), with buyer state."""
+    buyers = {b.buyer_id: b for b in report.buyers}
+    rows = []
+    for r in stored:
+        buyer = buyers.get(r["buyer_id"])
+        rows.append(
+            Row(
+                buyer_id=r["buyer_id"],
+                name=r["name"],
+                owner=r["owner"] or "",
+                band=buyer.band if buyer else "",
+                health=buyer.health if buyer else None,
+                signals=tuple(r["signals"]),
+                action=r["action"],
+                due_on=r["due_on"] or "",
+                status=r["status"],
+                note=r["note"] or r["message"] or "",
+                reason_key=r["reason_key"],
+                id=r["id"],
+            )
+        )
+    return rows
+
+
+def suggested_rows(report: Report, week: int, owner: str | None = None) -> list[Row]:
+    """One row per suggestion for every at-risk buyer, most urgent buyer first."""
+    cutoff = value_cutoff(report.buyers)
+    rows = []
+    for buyer in report.buyers:
+        if buyer.band != "at_risk" or (owner is not None and buyer.owner != owner):
+            continue
+        for s in suggest(buyer, week, cutoff):
+            rows.append(
+                Row(
+                    buyer_id=buyer.buyer_id,
+                    name=buyer.name,
+                    owner=buyer.owner or "",
+                    band=buyer.band,
+                    health=buyer.health,
+                    signals=s.signals,
+                    action=s.action,
+                    due_on=s.due_on.isoformat(),
+                    status=SUGGESTED,
+                    note=s.message,
+                    reason_key=s.reason_key,
+                )
+            )
+    return rows
+
+
+def render(rows: list[Row], fmt: str, week: str, suggested: bool) -> str:
+    """The list in ``fmt`` (csv, json or md) for the week labelled ``week``."""
+    if fmt == "csv":
+        return as_csv(rows)
+    if fmt == "json":
+        return as_json(rows, week, suggested)
+    return as_markdown(rows, week, suggested)
+
+
+def as_csv(rows: list[Row]) -> str:
+    """DATA.md's columns; signals as ``code: detail`` joined by ``; ``; formula-safe."""
+    return csv_text(
+        HEADER,
+        (
+            (
+                r.buyer_id,
+                r.name,
+                r.owner,
+                r.band,
+                r.health,
+                "; ".join(f"{s['code']}: {s['detail']}" for s in r.signals),
+                r.action,
+                r.due_on,
+                r.status,
+                r.note,
+            )
+            for r in rows
+        ),
+    )
+
+
+def as_json(rows: list[Row], week: str, suggested: bool) -> str:
+    """``{"week", "source", "interventions": [...]}``; signals stay a list of objects."""
+    items = [{**asdict(r), "signals": list(r.signals)} for r in rows]
+    source = SUGGESTED if suggested else "stored"
+    return json.dumps({"week": week, "source": source, "interventions": items}, indent=2) + "\n"
+
+
+def as_markdown(rows: list[Row], week: str, suggested: bool) -> str:
+    """Paste-ready for an email or stand-up doc: grouped by owner, reasons in words."""
+    lines = [f"# Interventions, week of {week}", ""]
+    if suggested:
+        lines += ["Suggested for every at-risk buyer: none are recorded for this week yet.", ""]
+    if not rows:
+        lines += ["Nothing to do this week.", ""]
+    for owner in sorted({r.owner for r in rows}, key=lambda o: (o == "", o.lower())):
+        group = [r for r in rows if r.owner == owner]
+        lines += [f"## {_md(owner) if owner else 'Unassigned'} ({len(group)})", ""]
+        for r in group:
+            state = f"{r.band.replace('_', ' ')}, health {r.health}" if r.band else "not listed"
+            lines.append(f"- **{_md(r.name)}** ({_md(r.buyer_id)}): {state}")
+            lines.append(f"  - {r.action}, due {_day(r.due_on)} ({r.status.replace('_', ' ')})")
+            lines += [f"  - {_md(s['detail'])}" for s in r.signals]
+            if r.note:
+                lines.append(f"  - Note: {_md(r.note)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    """Data as literal text: Markdown punctuation escaped, line breaks flattened."""
+    flat = " ".join(str(text).split())
+    return "".join("\\" + ch if ch in MD_SPECIAL else ch for ch in flat)
+
+
+def _day(iso: str) -> str:
+    return f"{date.fromisoformat(iso):%a} {iso}" if iso else "not set"

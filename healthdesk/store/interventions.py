@@ -1,0 +1,284 @@
+"""Interventions, notes, overrides, snoozes and reviews: every write audited.
+
+Each public write runs in one transaction that also writes its ``audit`` rows (what,
+old → new, when, who), so the trail can never disagree with the data. The author is
+the OS user: the console is a single-user tool on the manager's own machine.
+Timestamps are wall-clock UTC because they record when a person acted; nothing in
+scoring reads them.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from datetime import UTC, date, datetime
+
+from sqlite_utils import Database
+
+from ..domain import interventions as rules
+from ..domain.interventions import ACTIVE, OUTCOMES, STATUSES, Override, Snooze, Suggestion
+
+EDITABLE = ("action", "owner", "due_on", "status")
+
+
+def author() -> str:
+    """The OS user, or "unknown" where the environment names none (some containers)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _audit(
+    db: Database, entity: str, entity_id: object, changes: dict[str, tuple[object, object]]
+) -> None:
+    at, who = _now(), author()
+    db["audit"].insert_all(
+        {
+            "at": at,
+            "author": who,
+            "entity": entity,
+            "entity_id": str(entity_id),
+            "field": name,
+            "old": None if old is None else str(old),
+            "new": None if new is None else str(new),
+        }
+        for name, (old, new) in changes.items()
+    )
+
+
+def _check_buyer(db: Database, buyer_id: str) -> None:
+    if not list(db.query("SELECT 1 FROM buyers WHERE buyer_id = ?", [buyer_id])):
+        raise rules.InvalidInput(f"no buyer {buyer_id!r} in the portfolio")
+
+
+def _created(fields: dict[str, object]) -> dict[str, tuple[object, object]]:
+    return {name: (None, value) for name, value in fields.items()}
+
+
+def upsert(db: Database, suggestion: Suggestion, owner: str, week: int) -> tuple[int, bool]:
+    """Record ``suggestion`` for ``owner`` as an open intervention; ``(id, created)``.
+
+    A buyer with an open or in-progress intervention for the same reason family gets
+    that one refreshed instead of a duplicate: the latest signals, and the earlier of
+    the two due dates (a follow-up never pushes a deadline out).
+    """
+    owner = rules.check_owner(owner)
+    due = rules.check_due(suggestion.due_on, week).isoformat()
+    signals = json.dumps(list(suggestion.signals), ensure_ascii=False)
+    with db.atomic():
+        _check_buyer(db, suggestion.buyer_id)
+        existing = list(
+            db.query(
+                "SELECT * FROM interventions WHERE buyer_id = ? AND reason_key = ? "
+                f"AND status IN {ACTIVE!r} ORDER BY id LIMIT 1",
+                [suggestion.buyer_id, suggestion.reason_key],
+            )
+        )
+        if existing:
+            row = existing[0]
+            new = {"signals": signals, "due_on": min(row["due_on"] or due, due)}
+            changes = {k: (row[k], v) for k, v in new.items() if row[k] != v}
+            if changes:
+                db["interventions"].update(row["id"], {**new, "updated_at": _now()})
+                _audit(db, "intervention", row["id"], changes)
+            return row["id"], False
+        fields = {
+            "buyer_id": suggestion.buyer_id,
+            "created_week": week,
+            "reason_key": suggestion.reason_key,
+            "signals": signals,
+            "action": suggestion.action,
+            "message": suggestion.message,
+            "owner": owner,
+            "due_on": due,
+            "status": "open",
+        }
+        now = _now()
+        new_id = db["interventions"].insert({**fields, "created_at": now, "updated_at": now})
+        intervention_id = int(new_id.last_pk)
+        _audit(db, "intervention", intervention_id, _created(fields))
+    return intervention_id, True
+
+
+def edit(db: Database, intervention_id: int, week: int, **fields: str) -> dict:
+    """Change an intervention's action, owner, due date or status; the updated row.
+
+    ``week`` is the as-of week a new due date is checked against. Unchanged values
+    write nothing, so the audit trail holds only real changes.
+    """
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise rules.InvalidInput(f"cannot edit {', '.join(sorted(unknown))}")
+    checks = {
+        "action": lambda v: rules.check_text(v, "action"),
+        "owner": rules.check_owner,
+        "due_on": lambda v: rules.check_due(v, week).isoformat(),
+        "status": lambda v: rules.check_choice(v, STATUSES, "status"),
+    }
+    new = {k: checks[k](v) for k, v in fields.items()}
+    with db.atomic():
+        row = get(db, intervention_id)
+        changes = {k: (row[k], v) for k, v in new.items() if row[k] != v}
+        if changes:
+            db["interventions"].update(intervention_id, {**new, "updated_at": _now()})
+            _audit(db, "intervention", intervention_id, changes)
+    return get(db, intervention_id)
+
+
+def get(db: Database, intervention_id: int) -> dict:
+    """One intervention row; ``InvalidInput`` if there is no such id."""
+    rows = list(db.query("SELECT * FROM interventions WHERE id = ?", [intervention_id]))
+    if not rows:
+        raise rules.InvalidInput(f"no intervention #{intervention_id}")
+    return rows[0]
+
+
+def add_note(db: Database, intervention_id: int, text: str) -> int:
+    """Append a note to an intervention (notes are never edited); the note's id."""
+    fields = {"intervention_id": intervention_id, "text": rules.check_text(text, "note")}
+    with db.atomic():
+        get(db, intervention_id)
+        note = db["intervention_notes"].insert({**fields, "at": _now(), "author": author()})
+        note_id = int(note.last_pk)
+        _audit(db, "note", note_id, _created(fields))
+    return note_id
+
+
+def for_week(
+    db: Database, week: int, *, owner: str | None = None, status: str | None = None
+) -> list[dict]:
+    """The interventions a week's list shows, with buyer name and latest note.
+
+    That is every intervention created that week, and every one created earlier that
+    is still open or in progress: finished work from past weeks drops off the list.
+    """
+    sql = f"""
+        SELECT i.*, b.name AS name,
+            (SELECT text FROM intervention_notes n WHERE n.intervention_id = i.id
+             ORDER BY n.id DESC LIMIT 1) AS note
+        FROM interventions i JOIN buyers b USING (buyer_id)
+        WHERE (i.created_week = :week OR (i.created_week < :week AND i.status IN {ACTIVE!r}))
+    """
+    params: dict[str, object] = {"week": week}
+    if owner is not None:
+        sql += " AND i.owner = :owner"
+        params["owner"] = owner
+    if status is not None:
+        sql += " AND i.status = :status"
+        params["status"] = status
+    rows = []
+    for row in db.query(sql + " ORDER BY i.due_on, i.id", params):
+        rows.append({**row, "signals": json.loads(row["signals"] or "[]")})
+    return rows
+
+
+def set_override(
+    db: Database, buyer_id: str, health: int, reason: str, expires_on: date | str, week: int
+) -> int:
+    """Override a buyer's health from ``week`` until ``expires_on``; the override's id."""
+    fields = {
+        "buyer_id": buyer_id,
+        "health": rules.check_health(health),
+        "reason": rules.check_text(reason),
+        "week": week,
+        "expires_on": rules.check_due(expires_on, week).isoformat(),
+    }
+    with db.atomic():
+        _check_buyer(db, buyer_id)
+        row = db["overrides"].insert({**fields, "created_at": _now(), "author": author()})
+        override_id = int(row.last_pk)
+        _audit(db, "override", override_id, _created(fields))
+    return override_id
+
+
+def overrides(db: Database) -> list[Override]:
+    """Every override, oldest first; ``Override.active(week)`` says which apply."""
+    return [
+        Override(
+            r["buyer_id"], r["health"], r["reason"], r["week"], date.fromisoformat(r["expires_on"])
+        )
+        for r in db.query("SELECT * FROM overrides ORDER BY id")
+    ]
+
+
+def snooze(
+    db: Database, buyer_id: str, until_on: date | str, reason: str, week: int, band: str
+) -> int:
+    """Take a buyer out of the review queue until ``until_on``, unless its band worsens."""
+    fields = {
+        "buyer_id": buyer_id,
+        "week": week,
+        "band": rules.check_choice(band, rules.BAND_ORDER, "band"),
+        "until_on": rules.check_due(until_on, week).isoformat(),
+        "reason": rules.check_text(reason),
+    }
+    with db.atomic():
+        _check_buyer(db, buyer_id)
+        row = db["snoozes"].insert({**fields, "created_at": _now(), "author": author()})
+        snooze_id = int(row.last_pk)
+        _audit(db, "snooze", snooze_id, _created(fields))
+    return snooze_id
+
+
+def snoozes(db: Database, week: int) -> list[Snooze]:
+    """Each buyer's latest snooze set in or before ``week`` (the one that decides)."""
+    return [
+        Snooze(r["buyer_id"], date.fromisoformat(r["until_on"]), r["band"])
+        for r in db.query(
+            "SELECT buyer_id, until_on, band FROM snoozes WHERE id IN "
+            "(SELECT MAX(id) FROM snoozes WHERE week <= ? GROUP BY buyer_id)",
+            [week],
+        )
+    ]
+
+
+def record_review(db: Database, week: int, buyer_id: str, outcome: str) -> None:
+    """Mark a buyer as reviewed for ``week`` (the latest outcome of the week wins)."""
+    rules.check_choice(outcome, OUTCOMES, "outcome")
+    key = f"{week}:{buyer_id}"
+    with db.atomic():
+        _check_buyer(db, buyer_id)
+        old = list(
+            db.query(
+                "SELECT outcome FROM reviews WHERE week = ? AND buyer_id = ?", [week, buyer_id]
+            )
+        )
+        before = old[0]["outcome"] if old else None
+        if before == outcome:
+            return
+        db["reviews"].upsert(
+            {
+                "week": week,
+                "buyer_id": buyer_id,
+                "outcome": outcome,
+                "at": _now(),
+                "author": author(),
+            },
+            pk=("week", "buyer_id"),
+        )
+        _audit(db, "review", key, {"outcome": (before, outcome)})
+
+
+def reviewed(db: Database, week: int) -> dict[str, str]:
+    """``buyer_id → outcome`` for the buyers already reviewed in ``week``."""
+    return {
+        r["buyer_id"]: r["outcome"]
+        for r in db.query("SELECT buyer_id, outcome FROM reviews WHERE week = ?", [week])
+    }
+
+
+def audit_trail(db: Database, entity: str | None = None, entity_id: object = None) -> list[dict]:
+    """Audit rows, oldest first, optionally for one entity."""
+    sql, params = "SELECT * FROM audit", []
+    if entity is not None:
+        sql += " WHERE entity = ?"
+        params.append(entity)
+        if entity_id is not None:
+            sql += " AND entity_id = ?"
+            params.append(str(entity_id))
+    return list(db.query(sql + " ORDER BY id", params))
