@@ -56,7 +56,9 @@ def rescore(db: Database, config: Config, from_week: int | None = None) -> int:
     ledger = ledger_store.load(db, max(first - lookback_weeks(config), span[0]), span[1])
     scorer = Scorer(ledger, config)
     ids = [b.buyer_id for b in ledger.buyers]
-    return score_store.save(db, ids, scorer.weeks(range(first, span[1] + 1)), config.fingerprint())
+    return score_store.save(
+        db, ids, first, scorer.weeks(range(first, span[1] + 1)), config.fingerprint()
+    )
 
 
 def ensure_scored(db: Database, config: Config) -> None:
@@ -80,34 +82,34 @@ def rescore_after_import(db: Database, config: Config, first_day: int | None) ->
 
 @dataclass
 class Snapshot:
-    """A week scored in memory with the weeks its report compares against."""
+    """A week scored in memory with the week before it, for changes."""
 
     ledger: Ledger
     now: WeekScores
     prev: WeekScores | None
-    year_ago: WeekScores | None
 
 
 def snapshot(db: Database, config: Config, week: int | None = None) -> Snapshot:
-    """Score ``week`` (default latest) and the weeks it is compared with, in memory."""
+    """Score ``week`` (default latest) and the week before, in memory, from only the
+    weeks of history they read."""
     span = ledger_store.week_span(db)
     if span is None:
         raise NoData("the database holds no deliveries, invoices or touchpoints yet")
     week = span[1] if week is None else week
     if not span[0] <= week <= span[1]:
         raise NoData(f"no data for that week: data covers weeks {_range(span)}")
-    first = max(week - YEAR - lookback_weeks(config), span[0])
+    first = max(week - 1 - lookback_weeks(config), span[0])
     ledger = ledger_store.load(db, first, week)
     scorer = Scorer(ledger, config)
     prev = scorer.week(week - 1) if week - 1 >= span[0] else None
-    year_ago = scorer.week(week - YEAR) if week - YEAR >= span[0] else None
-    return Snapshot(ledger, scorer.week(week), prev, year_ago)
+    return Snapshot(ledger, scorer.week(week), prev)
 
 
 def report(db: Database, config: Config, week: int | None = None) -> reports.Report:
     """The portfolio report for ``week`` (default: the latest week with data)."""
     snap = snapshot(db, config, week)
-    return reports.build(snap.now, snap.prev, snap.ledger, config, snap.year_ago)
+    year_ago = score_store.revenue(db, snap.now.week - YEAR)
+    return reports.build(snap.now, snap.prev, snap.ledger, config, year_ago)
 
 
 def buyer_report(

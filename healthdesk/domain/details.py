@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-import numpy as np
-
 from .ledger import Ledger
+from .ledger import or_zero as _or_zero
 from .scoring import WeekScores
 
 
@@ -46,7 +45,7 @@ def volume_decline(s: WeekScores, led: Ledger, b: int) -> str:
     v = s.scores["volume"].inputs
     recent, base, trend = v["recent"][b], v["baseline"][b], v["trend"][b]
     last = v["last_weeks"][b]
-    kind = "abrupt cut" if np.nan_to_num(last) < 0.5 * base else "gradual slide"
+    kind = "abrupt cut" if _or_zero(last) < 0.5 * base else "gradual slide"
     return (
         f"leads down {(1 - trend) * 100:.0f}% ({recent:.0f}/week over 4 weeks vs "
         f"{base:.0f}/week baseline): {kind}"
@@ -57,7 +56,7 @@ def returns_rising(s: WeekScores, led: Ledger, b: int) -> str:
     r = s.scores["returns"].inputs
     return (
         f"accepted returns {_pct(r['recent_rate'][b])} of leads over 4 weeks "
-        f"vs {_pct(np.nan_to_num(r['baseline_rate'][b]))} baseline"
+        f"vs {_pct(_or_zero(r['baseline_rate'][b]))} baseline"
     )
 
 

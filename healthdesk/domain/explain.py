@@ -13,6 +13,7 @@ from datetime import date
 import numpy as np
 
 from .ledger import Ledger
+from .ledger import or_zero as _or_zero
 from .scoring import CAP_STOPPED, CAP_TRUST, COMPONENTS, WeekScores
 
 
@@ -91,10 +92,10 @@ def explain(s: WeekScores, prev: WeekScores | None, led: Ledger, b: int) -> Why:
     for name in COMPONENTS:
         score = s.scores[name].score[b]
         weight = float(s.weights[name][b])
-        contribution = weight * float(np.nan_to_num(score))
+        contribution = weight * _or_zero(score)
         before = 0.0
         if prev is not None:
-            before = float(prev.weights[name][b]) * float(np.nan_to_num(prev.scores[name].score[b]))
+            before = float(prev.weights[name][b]) * _or_zero(prev.scores[name].score[b])
         rows.append(
             ComponentWhy(
                 name=name,

@@ -23,6 +23,11 @@ Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
 
 
+def or_zero(x: float) -> float:
+    """A scalar with NaN read as 0 (``np.nan_to_num`` costs ~25 µs a scalar call)."""
+    return 0.0 if x != x else float(x)
+
+
 @dataclass(frozen=True)
 class Buyer:
     """One account as imported from buyers.csv."""

@@ -104,7 +104,7 @@ def build(
     prev: WeekScores | None,
     ledger: Ledger,
     config: Config,
-    year_ago: WeekScores | None = None,
+    year_ago_revenue: dict[str, float] | None = None,
 ) -> Report:
     """Assemble the report for ``scores.week``; buyers most urgent first."""
     churn = churn_for(ledger, config, scores.week)
@@ -114,10 +114,9 @@ def build(
     listed = scores.listed
     at_risk = listed & (scores.band == 2)
     nrr = None
-    if year_ago is not None:
+    if year_ago_revenue:
         nrr = money.net_revenue_retention(
-            dict(zip(ids, scores.revenue.tolist(), strict=True)),
-            dict(zip(ids, year_ago.revenue.tolist(), strict=True)),
+            dict(zip(ids, scores.revenue.tolist(), strict=True)), year_ago_revenue
         )
     portfolio = Portfolio(
         buyers=int(listed.sum()),

@@ -1,19 +1,20 @@
-"""Read one CSV file against its spec: every row parsed, every problem collected.
+"""Read one CSV file against its spec, streaming: rows are yielded as they parse and
+every problem is collected, so a 2-million-row import needs no 2-million-row list.
 
-Nothing is written here; the caller decides after seeing all files' problems.
+Nothing is written here; the importer decides what to do with rows and problems.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .contract import FileSpec
 from .fields import FieldError
 
-MAX_FILE_BYTES = 2 * 1024**3
 csv.field_size_limit(16 * 1024 * 1024)
 
 
@@ -38,16 +39,16 @@ class Problem:
 
 
 @dataclass
-class Parsed:
-    """A file's good rows (with their line numbers) and its problems."""
+class FileReport:
+    """What reading one file found besides its rows."""
 
     spec: FileSpec
-    rows: list[tuple[int, dict]] = field(default_factory=list)
+    rows: int = 0
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
-def _decode(path: Path, raw: bytes) -> str:
+def _decode(raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -57,82 +58,88 @@ def _decode(path: Path, raw: bytes) -> str:
         ) from None
 
 
-def read(path: Path, spec: FileSpec) -> Parsed:
-    """Parse ``path`` per ``spec``; problems are collected, never raised."""
-    out = Parsed(spec)
+def rows(path: Path, report: FileReport) -> Iterator[tuple[int, dict]]:
+    """Yield ``(line, parsed row)`` for each good row; problems go into ``report``."""
+    spec = report.spec
     try:
-        text = _decode(path, path.read_bytes())
+        text = _decode(path.read_bytes())
     except FieldError as exc:
-        out.problems.append(Problem(spec.name, None, None, None, str(exc)))
-        return out
+        report.problems.append(Problem(spec.name, None, None, None, str(exc)))
+        return
     except OSError as exc:
-        out.problems.append(Problem(spec.name, None, None, None, f"cannot read: {exc.strerror}"))
-        return out
+        report.problems.append(Problem(spec.name, None, None, None, f"cannot read: {exc.strerror}"))
+        return
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        out.problems.append(Problem(spec.name, line, None, None, "contains a NUL byte"))
-        return out
+        report.problems.append(Problem(spec.name, line, None, None, "contains a NUL byte"))
+        return
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
         if header is None:
-            out.problems.append(
+            report.problems.append(
                 Problem(spec.name, 1, None, None, "is empty: a header row is needed")
             )
-            return out
+            return
         names = [h.strip() for h in header]
-        if not _check_header(spec, names, out):
-            return out
+        if not _check_header(spec, names, report):
+            return
+        plan = [(i, n, spec.columns[n]) for i, n in enumerate(names) if n in spec.columns]
+        absent = {n: c.default for n, c in spec.columns.items() if n not in names}
+        width = len(names)
         for values in reader:
             line = reader.line_num
-            if not any(v.strip() for v in values):
+            if len(values) != width:
+                if any(v.strip() for v in values):
+                    report.problems.append(
+                        Problem(
+                            spec.name,
+                            line,
+                            None,
+                            None,
+                            f"has {len(values)} fields, header has {width}",
+                        )
+                    )
                 continue
-            _row(spec, names, values, line, out)
+            row = _parse(spec.name, plan, values, line, report)
+            if row is not None:
+                row.update(absent)
+                report.rows += 1
+                yield line, row
     except csv.Error as exc:
-        out.problems.append(Problem(spec.name, reader.line_num, None, None, f"bad CSV: {exc}"))
-    return out
+        report.problems.append(Problem(spec.name, reader.line_num, None, None, f"bad CSV: {exc}"))
 
 
-def _check_header(spec: FileSpec, names: list[str], out: Parsed) -> bool:
-    missing = [c for c in spec.required if c not in names]
-    for c in missing:
-        out.problems.append(Problem(spec.name, 1, c, None, "required column is missing"))
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    for c in dupes:
-        out.problems.append(Problem(spec.name, 1, c, None, "column appears more than once"))
+def _check_header(spec: FileSpec, names: list[str], report: FileReport) -> bool:
+    for c in spec.required:
+        if c not in names:
+            report.problems.append(Problem(spec.name, 1, c, None, "required column is missing"))
+    for c in sorted({n for n in names if names.count(n) > 1}):
+        report.problems.append(Problem(spec.name, 1, c, None, "column appears more than once"))
     unknown = [n for n in names if n not in spec.columns]
     if unknown:
-        out.notes.append(f"{spec.name}: ignored unknown column(s) {', '.join(map(repr, unknown))}")
-    return not missing and not dupes
-
-
-def _row(spec: FileSpec, names: list[str], values: list[str], line: int, out: Parsed) -> None:
-    if len(values) != len(names):
-        out.problems.append(
-            Problem(
-                spec.name, line, None, None, f"has {len(values)} fields, header has {len(names)}"
-            )
+        report.notes.append(
+            f"{spec.name}: ignored unknown column(s) {', '.join(map(repr, unknown))}"
         )
-        return
+    return not report.problems
+
+
+def _parse(name: str, plan: list, values: list[str], line: int, report: FileReport) -> dict | None:
     row: dict = {}
     ok = True
-    for name, raw in zip(names, values, strict=True):
-        column = spec.columns.get(name)
-        if column is None:
-            continue
-        value = raw.strip()
-        if value == "":
+    for i, column_name, column in plan:
+        value = values[i].strip()
+        if not value:
             if column.required:
-                out.problems.append(Problem(spec.name, line, name, raw, "is required but empty"))
+                report.problems.append(
+                    Problem(name, line, column_name, values[i], "is required but empty")
+                )
                 ok = False
-            row[name] = column.default
+            row[column_name] = column.default
             continue
         try:
-            row[name] = column.parse(value)
+            row[column_name] = column.parse(value)
         except FieldError as exc:
-            out.problems.append(Problem(spec.name, line, name, raw, str(exc)))
+            report.problems.append(Problem(name, line, column_name, values[i], str(exc)))
             ok = False
-    for name, column in spec.columns.items():
-        row.setdefault(name, column.default)
-    if ok:
-        out.rows.append((line, row))
+    return row if ok else None

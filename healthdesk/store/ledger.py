@@ -21,7 +21,7 @@ from ..domain.ledger import (
     Ledger,
     Weekly,
 )
-from ..domain.weeks import monday
+from ..domain.weeks import monday, week_of_day
 
 EVENT_KINDS = ("complaint", "escalation", "competitor_mention", "new_contact", "check_in")
 
@@ -157,11 +157,9 @@ def load(db: Database, first_week: int, last_week: int) -> Ledger:
 
 def _first_active(db: Database, index: dict[str, int], n: int) -> np.ndarray:
     out = np.full(n, np.iinfo(np.int64).max // 2, dtype=np.int64)
-    rows = db.execute(
-        "SELECT buyer_id, MIN(week) FROM deliveries WHERE leads > 0 GROUP BY buyer_id"
-    ).fetchall()
-    for buyer_id, week in rows:
-        out[index[buyer_id]] = week
+    rows = db.execute("SELECT buyer_id, MIN(first_day) FROM buyer_products GROUP BY buyer_id")
+    for buyer_id, day in rows:
+        out[index[buyer_id]] = week_of_day(day)
     return out
 
 

@@ -32,39 +32,57 @@ INSERT = (
 )
 
 
+def _ints_or_none(values: np.ndarray) -> list[int | None]:
+    """Rounded ints with None for NaN, built in bulk (this runs for every buyer-week)."""
+    missing = np.isnan(values)
+    out: list[int | None] = np.rint(np.where(missing, 0, values)).astype(int).tolist()
+    for i in np.flatnonzero(missing).tolist():
+        out[i] = None
+    return out
+
+
+def _warning_texts(s: WeekScores, rows: np.ndarray) -> list[str]:
+    """Comma-joined codes per buyer, via one bitmask so each distinct set is joined once."""
+    bits = np.zeros(rows.size, dtype=np.int64)
+    for i, code in enumerate(CODES):
+        bits |= s.signals.flags[code][rows].astype(np.int64) << i
+    texts = {m: ",".join(c for i, c in enumerate(CODES) if m >> i & 1) for m in set(bits.tolist())}
+    return [texts[m] for m in bits.tolist()]
+
+
 def _rows(ids: list[str], s: WeekScores) -> Iterable[tuple]:
     """One tuple per listed buyer, built column-wise (lists, not per-row numpy reads)."""
     rows = np.flatnonzero(s.listed)
-    comps = [
-        [None if np.isnan(x) else round(x) for x in s.scores[c].score[rows].tolist()]
-        for c in COMPONENTS
-    ]
-    flags = np.stack([s.signals.flags[c][rows] for c in CODES], axis=1).tolist()
-    warnings = [",".join(c for c, on in zip(CODES, f, strict=True) if on) for f in flags]
     return zip(
         [ids[b] for b in rows.tolist()],
         [s.week] * len(rows),
         s.health[rows].astype(int).tolist(),
         [BANDS[x] for x in s.band[rows].tolist()],
-        *comps,
+        *(_ints_or_none(s.scores[c].score[rows]) for c in COMPONENTS),
         s.trust_incidents[rows].tolist(),
         s.trust_level[rows].tolist(),
         np.round(s.revenue[rows], 2).tolist(),
         np.round(s.share[rows], 6).tolist(),
         [CONCENTRATION[x] for x in s.concentration[rows].tolist()],
         [PHASES[x] for x in s.phase[rows].tolist()],
-        warnings,
+        _warning_texts(s, rows),
         s.leads[rows].tolist(),
         strict=True,
     )
 
 
-def save(db: Database, ids: list[str], weeks: Iterable[WeekScores], fingerprint: str) -> int:
-    """Replace the stored scores of the given weeks in one transaction; rows written."""
+def save(
+    db: Database, ids: list[str], first_week: int, weeks: Iterable[WeekScores], fingerprint: str
+) -> int:
+    """Replace the stored scores from ``first_week`` on in one transaction; rows written."""
     written = 0
     with db.atomic():
+        stored = db.execute("SELECT MIN(week) FROM weekly_scores").fetchone()[0]
+        if stored is not None and first_week <= stored:
+            db.execute("DELETE FROM weekly_scores")
+        else:
+            db.execute("DELETE FROM weekly_scores WHERE week >= ?", (first_week,))
         for s in weeks:
-            db.execute("DELETE FROM weekly_scores WHERE week = ?", (s.week,))
             cursor = db.conn.executemany(INSERT, _rows(ids, s))
             written += cursor.rowcount
         db.execute(
@@ -106,3 +124,9 @@ def health_series(
     ):
         out.setdefault(buyer_id, []).append((week, health))
     return out
+
+
+def revenue(db: Database, week: int) -> dict[str, float]:
+    """Each buyer's stored 13-week revenue as of ``week`` (NRR compares a year back)."""
+    cursor = db.execute("SELECT buyer_id, revenue_13w FROM weekly_scores WHERE week = ?", (week,))
+    return dict(cursor.fetchall())

@@ -1,11 +1,16 @@
-"""Writing an import: every table in one transaction, idempotent on natural keys.
+"""Writing an import: one transaction, batched, idempotent on natural keys.
 
 Buyers, invoices, incidents and contacts are upserted on their ids (a re-import
 can record a payment or a resolution); event rows are keyed on the whole row, so
-importing the same file twice adds nothing.
+importing the same file twice adds nothing. The importer streams rows in while it
+validates and the transaction is rolled back if any row was bad: in WAL mode the
+database file itself is never touched by a rolled-back import.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlite_utils import Database
 
@@ -15,16 +20,7 @@ UPSERT_KEYS = {
     "incidents": ("incident_id",),
     "contacts": ("buyer_id", "name"),
 }
-ORDER = (
-    "buyers",
-    "deliveries",
-    "returns",
-    "invoices",
-    "touchpoints",
-    "incidents",
-    "contacts",
-    "surveys",
-)
+BATCH = 5000
 
 
 def _statement(table: str, columns: list[str]) -> str:
@@ -42,26 +38,59 @@ def _statement(table: str, columns: list[str]) -> str:
     )
 
 
-def write_import(db: Database, tables: dict[str, list[dict]]) -> dict[str, int]:
-    """Write every table's rows atomically; returns rows added or changed per table."""
-    changed: dict[str, int] = {}
-    with db.atomic():
-        for table in ORDER:
-            rows = tables.get(table)
-            if not rows:
-                continue
-            columns = list(rows[0])
-            before = db.conn.total_changes
-            db.conn.executemany(_statement(table, columns), [tuple(r.values()) for r in rows])
-            changed[table] = db.conn.total_changes - before
-        products = tables.get("deliveries") or []
-        db.conn.executemany(
+class ImportWriter:
+    """Buffers rows per table and writes them in batches inside the open transaction.
+
+    A new table flushes the ones before it, so buyers exist before rows naming them.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.changed: dict[str, int] = {}
+        self._pending: dict[str, list[tuple]] = {}
+        self._sql: dict[str, str] = {}
+        self._products: dict[tuple[str, str], int] = {}
+
+    def add(self, table: str, row: dict) -> None:
+        if table not in self._sql:
+            for earlier in list(self._pending):
+                self.flush(earlier)
+            self._sql[table] = _statement(table, list(row))
+        pending = self._pending.setdefault(table, [])
+        pending.append(tuple(row.values()))
+        if table == "deliveries":
+            key = (row["buyer_id"], row["product"] or "")
+            if row["day"] < self._products.get(key, row["day"] + 1):
+                self._products[key] = row["day"]
+        if len(pending) >= BATCH:
+            self.flush(table)
+
+    def flush(self, table: str) -> None:
+        rows = self._pending.pop(table, [])
+        if rows:
+            before = self.db.conn.total_changes
+            self.db.conn.executemany(self._sql[table], rows)
+            self.changed[table] = self.changed.get(table, 0) + self.db.conn.total_changes - before
+
+    def finish(self) -> None:
+        """Write what is buffered, and each buyer's first day per product."""
+        for table in list(self._pending):
+            self.flush(table)
+        self.db.conn.executemany(
             "INSERT INTO buyer_products (buyer_id, product, first_day) VALUES (?, ?, ?)"
             " ON CONFLICT (buyer_id, product) DO UPDATE SET first_day = excluded.first_day"
             " WHERE excluded.first_day < first_day",
-            [(r["buyer_id"], r["product"], r["day"]) for r in products if r["product"]],
+            [(*key, day) for key, day in self._products.items()],
         )
-    return changed
+
+
+@contextmanager
+def import_transaction(db: Database) -> Iterator[ImportWriter]:
+    """A writer whose rows commit together, or roll back together on any exception."""
+    with db.atomic():
+        writer = ImportWriter(db)
+        yield writer
+        writer.finish()
 
 
 def known_buyers(db: Database) -> set[str]:

@@ -1,0 +1,92 @@
+"""Parsed CSV rows → database rows, with the integer day/week columns scoring reads."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+
+from .contract import ACCEPTABLE_REASONS
+
+
+def _day(value: date | datetime | None) -> int | None:
+    if value is None:
+        return None
+    return (value.date() if isinstance(value, datetime) else value).toordinal()
+
+
+def _week(day: int | None) -> int | None:
+    return None if day is None else (day - 1) // 7
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _key(r: dict) -> str:
+    """The natural key of an event row: the whole row, so re-imports add nothing."""
+    return hashlib.sha1(repr(tuple(sorted(r.items()))).encode()).hexdigest()
+
+
+def _isos(r: dict) -> dict:
+    return {k: _iso(v) if isinstance(v, date) else v for k, v in r.items()}
+
+
+def to_db(file: str, r: dict) -> tuple[str, dict | None, int | None]:
+    """(table, row, the activity day that should trigger rescoring from its week)."""
+    if file == "buyers.csv":
+        return "buyers", _isos(r), None
+    if file == "deliveries.csv":
+        day = _day(r["date"])
+        return "deliveries", {"row_key": _key(r), **_isos(r), "day": day, "week": _week(day)}, day
+    if file == "returns.csv":
+        day = _day(r["date"])
+        counted = int(r["reason"] in ACCEPTABLE_REASONS and r["status"] != "rejected")
+        row = {"row_key": _key(r), **_isos(r), "day": day, "week": _week(day), "counted": counted}
+        return "returns", row, day
+    if file == "invoices.csv":
+        day = _day(r["issued_on"])
+        row = {
+            **_isos(r),
+            "issued_day": day,
+            "due_day": _day(r["due_on"]),
+            "paid_day": _day(r["paid_on"]),
+        }
+        return "invoices", row, day
+    if file == "touchpoints.csv":
+        return "touchpoints", *_touchpoint(r)
+    if file == "incidents.csv":
+        row = {
+            **_isos(r),
+            "opened_day": _day(r["opened_at"]),
+            "resolved_day": _day(r["resolved_at"]),
+            "confirmed_day": _day(r["confirmed_at"]),
+        }
+        return "incidents", row, row["opened_day"]
+    if file == "contacts.csv":
+        row = {
+            **_isos({k: v for k, v in r.items() if k != "primary"}),
+            "is_primary": int(r["primary"]),
+        }
+        row["introduced"] = int(r["introduced"])
+        row.update(started_day=_day(r["started_on"]), ended_day=_day(r["ended_on"]))
+        return "contacts", row, row["started_day"]
+    if r["score"] is None:
+        return "surveys", None, None
+    day = _day(r["date"])
+    return "surveys", {"row_key": _key(r), **_isos(r), "day": day}, day
+
+
+def _touchpoint(r: dict) -> tuple[dict, int]:
+    replied = r["replied_at"] if r["direction"] == "outbound" else None
+    day = _day(r["at"])
+    reply_day = _day(replied)
+    row = {
+        "row_key": _key(r),
+        **_isos(r),
+        "day": day,
+        "week": _week(day),
+        "reply_day": reply_day,
+        "reply_week": _week(reply_day),
+        "reply_hours": (replied - r["at"]).total_seconds() / 3600 if replied else None,
+    }
+    return row, day
