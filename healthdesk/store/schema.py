@@ -1,5 +1,8 @@
 """The schema as versioned migrations: add a function, never edit an applied one.
 
+Weekly scores are stored WITHOUT ROWID keyed (week, buyer_id): a rescore appends
+whole weeks in key order, and the portfolio view reads one week as one range.
+
 Event tables keep the imported text columns as they came and add integer ``day``
 (date ordinal) and ``week`` columns computed on import, so weekly GROUP BYs and
 windows are integer comparisons.
@@ -135,28 +138,15 @@ def m001_portfolio(db: Database) -> None:
         pk="row_key",
         foreign_keys=[BUYER],
     )
-    db["weekly_scores"].create(
-        {
-            "buyer_id": str,
-            "week": int,
-            "health": int,
-            "band": str,
-            "volume": int,
-            "payment": int,
-            "returns": int,
-            "engagement": int,
-            "satisfaction": int,
-            "expansion": int,
-            "trust_incidents": int,
-            "trust_level": int,
-            "revenue_13w": float,
-            "share": float,
-            "concentration": str,
-            "phase": str,
-            "warnings": str,
-            "leads": float,
-        },
-        pk=("buyer_id", "week"),
+    db.execute(
+        """CREATE TABLE weekly_scores (
+            week INTEGER NOT NULL, buyer_id TEXT NOT NULL, health INTEGER, band TEXT,
+            volume INTEGER, payment INTEGER, returns INTEGER, engagement INTEGER,
+            satisfaction INTEGER, expansion INTEGER, trust_incidents INTEGER,
+            trust_level INTEGER, revenue_13w REAL, share REAL, concentration TEXT,
+            phase TEXT, warnings TEXT, leads REAL,
+            PRIMARY KEY (week, buyer_id)
+        ) WITHOUT ROWID"""
     )
     db["buyer_products"].create(
         {"buyer_id": str, "product": str, "first_day": int},
@@ -167,7 +157,7 @@ def m001_portfolio(db: Database) -> None:
     for table in ("deliveries", "returns", "touchpoints"):
         db[table].create_index(["buyer_id", "week"])
     db["touchpoints"].create_index(["kind"])
-    db["weekly_scores"].create_index(["week"])
+    db["weekly_scores"].create_index(["buyer_id", "week"])
 
 
 @migrations()
