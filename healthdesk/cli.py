@@ -126,14 +126,21 @@ def _console(context: Context) -> None:
 def import_cmd(context: Context, folder: Path) -> None:
     """Import the DATA.md CSV files in FOLDER (all or nothing), then rescore."""
     from . import engine
-    from .ingest.importer import import_folder
+    from .ingest.importer import ImportFailed, import_folder
     from .store.db import open_db
 
     config = context.config()
+    existed = context.db_path.exists()
     db = open_db(context.db_path, create=True)
     try:
         result = import_folder(db, folder)
         engine.rescore_after_import(db, config, result.first_day)
+    except ImportFailed:
+        db.close()
+        if not existed:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{context.db_path}{suffix}").unlink(missing_ok=True)
+        raise
     finally:
         db.close()
     for note in result.notes:
@@ -226,3 +233,13 @@ def sample(buyers: int, weeks: int, seed: int, out: Path) -> None:
 
     counts = generate(out, buyers=buyers, weeks=weeks, seed=seed)
     click.echo(", ".join(f"{name} {n}" for name, n in counts.items()) + f" written to {out}")
+
+
+def _register() -> None:
+    """Subcommand groups that live with their feature (they import no Textual)."""
+    from .exports.command import export
+
+    main.add_command(export)
+
+
+_register()
