@@ -83,7 +83,8 @@ def _evidence(s: WeekScores, led: Ledger, b: int, name: str) -> str:
             else "no survey"
         )
     new, above = int(i["new_products"][b]), bool(i["above_contract"][b])
-    return f"{new} new product(s) in 13 weeks; volume {'above' if above else 'not above'} 110% of contract"
+    volume = "above" if above else "not above"
+    return f"{new} new product(s) in 13 weeks; volume {volume} 110% of contract"
 
 
 def explain(s: WeekScores, prev: WeekScores | None, led: Ledger, b: int) -> Why:

@@ -7,7 +7,7 @@ a buyer who started on 2026-01-15 is in month 2 from 2026-02-15.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -52,3 +52,40 @@ def expected_share(phases: Ints) -> Floats:
 def yyyymmdd(day: date) -> int:
     """A date as the integer the vectorised month arithmetic reads."""
     return day.year * 10000 + day.month * 100 + day.day
+
+
+def checkins(
+    started: date,
+    milestones: tuple[int, ...],
+    logged: list[date],
+    as_of: date,
+    grace: int,
+    early: int,
+) -> list[dict[str, object]]:
+    """The 30/90/180-day check-ins (seed 000): each one's due date and whether it was
+    done (a check-in logged from ``early`` days before it), is upcoming, overdue (past
+    its grace days, until the next one is due) or missed (that window has passed)."""
+    out: list[dict[str, object]] = []
+    for k, days in enumerate(milestones):
+        due = started + timedelta(days=days)
+        until = (
+            started + timedelta(days=milestones[k + 1])
+            if k + 1 < len(milestones)
+            else due + timedelta(days=90)
+        )
+        done = min((d for d in logged if due - timedelta(days=early) <= d <= as_of), default=None)
+        if done is not None:
+            status = "done"
+        elif as_of <= due + timedelta(days=grace):
+            status = "upcoming"
+        else:
+            status = "overdue" if as_of <= until else "missed"
+        out.append(
+            {
+                "days": days,
+                "due_on": due.isoformat(),
+                "status": status,
+                "done_on": done.isoformat() if done else None,
+            }
+        )
+    return out

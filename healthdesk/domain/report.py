@@ -17,6 +17,7 @@ from . import money
 from .details import warnings
 from .explain import Why, explain
 from .ledger import Ledger
+from .lifecycle import checkins
 from .scoring import COMPONENTS, CONCENTRATION, WeekScores
 from .weeks import label, last_day
 
@@ -40,6 +41,7 @@ class BuyerReport:
     warnings: list[dict[str, str]]
     ltv: float
     effective_cpl: float | None
+    checkins: list[dict[str, object]]
     why: Why
 
     def to_json(self) -> dict:
@@ -108,7 +110,11 @@ def build(
 ) -> Report:
     """Assemble the report for ``scores.week``; buyers most urgent first."""
     churn = churn_for(ledger, config, scores.week)
-    rows = [_buyer(scores, prev, ledger, config, churn, b) for b in np.flatnonzero(scores.listed)]
+    logged = _checkin_days(ledger)
+    rows = [
+        _buyer(scores, prev, ledger, config, churn, b, logged.get(b, []))
+        for b in np.flatnonzero(scores.listed)
+    ]
     rows.sort(key=urgency)
     ids = [b.buyer_id for b in ledger.buyers]
     listed = scores.listed
@@ -139,7 +145,17 @@ def buyer_report(
     scores: WeekScores, prev: WeekScores | None, ledger: Ledger, config: Config, b: int
 ) -> BuyerReport:
     """One buyer's report (row ``b``), without building everyone else's."""
-    return _buyer(scores, prev, ledger, config, churn_for(ledger, config, scores.week), b)
+    churn = churn_for(ledger, config, scores.week)
+    return _buyer(scores, prev, ledger, config, churn, b, _checkin_days(ledger).get(b, []))
+
+
+def _checkin_days(ledger: Ledger) -> dict[int, list[date]]:
+    """Logged check-in dates per buyer row, grouped once for the whole report."""
+    ev = ledger.events("check_in")
+    out: dict[int, list[date]] = {}
+    for b, day in zip(ev.buyer.tolist(), ev.day.tolist(), strict=True):
+        out.setdefault(b, []).append(date.fromordinal(day))
+    return out
 
 
 def urgency(b: BuyerReport) -> tuple:
@@ -150,7 +166,13 @@ def urgency(b: BuyerReport) -> tuple:
 
 
 def _buyer(
-    s: WeekScores, prev: WeekScores | None, led: Ledger, cfg: Config, churn: float, b: int
+    s: WeekScores,
+    prev: WeekScores | None,
+    led: Ledger,
+    cfg: Config,
+    churn: float,
+    b: int,
+    logged: list[date],
 ) -> BuyerReport:
     buyer = led.buyers[b]
     weeks = cfg.concentration.window_weeks
@@ -185,6 +207,14 @@ def _buyer(
         warnings=warnings(s, led, b),
         ltv=round(money.ltv(money.monthly_revenue(revenue, weeks), margin, churn), 2),
         effective_cpl=_round(money.effective_cpl(revenue, leads, returned)),
+        checkins=checkins(
+            buyer.started_on,
+            cfg.checkins.days,
+            logged,
+            date.fromordinal(last_day(s.week)),
+            cfg.checkins.grace_days,
+            cfg.checkins.early_days,
+        ),
         why=explain(s, prev, led, b),
     )
 
