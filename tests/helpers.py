@@ -12,10 +12,10 @@ import json
 from collections.abc import Collection, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from healthdesk import engine
 from healthdesk.config import Config
 from healthdesk.domain.ledger import (
     Buyer,
@@ -26,8 +26,6 @@ from healthdesk.domain.ledger import (
     Weekly,
 )
 from healthdesk.domain.weeks import week_of
-from healthdesk.ingest.importer import ImportResult, import_folder
-from healthdesk.store.db import open_db
 
 START = date(2025, 1, 6)
 WEEKS = 30
@@ -188,8 +186,11 @@ class Portfolio:
         return folder
 
 
-def import_into(db_path: Path, folder: Path) -> ImportResult:
+def import_into(db_path: Path, folder: Path) -> Any:
     """Run the real importer into the SQLite file at ``db_path``, then close it."""
+    from healthdesk.ingest.importer import import_folder
+    from healthdesk.store.db import open_db
+
     db = open_db(db_path, create=True)
     try:
         return import_folder(db, folder)
@@ -199,6 +200,9 @@ def import_into(db_path: Path, folder: Path) -> ImportResult:
 
 def report_json(db_path: Path, week: date | None = None, config: Config | None = None) -> dict:
     """The engine's report for the week containing ``week`` (default latest), as JSON data."""
+    from healthdesk import engine
+    from healthdesk.store.db import open_db
+
     db = open_db(db_path)
     try:
         rep = engine.report(db, config or Config(), None if week is None else week_of(week))
