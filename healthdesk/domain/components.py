@@ -99,7 +99,7 @@ def payment(at: AsOf, config: Config, buyers: int) -> Component:
         {
             "invoices": np.bincount(owner, minlength=buyers),
             "worst_invoice": worst,
-            "worst_days_late": np.where(worst >= 0, late[np.maximum(worst, 0)], np.nan),
+            "worst_days_late": np.where(worst >= 0, np.append(late, np.nan)[worst], np.nan),
             "unpaid_past_due": np.bincount(owner, unpaid[idx], buyers),
         },
     )
