@@ -24,8 +24,8 @@ class Weights:
 
     volume: float = 0.30
     payment: float = 0.30
-    returns: float = 0.15
-    engagement: float = 0.15
+    returns: float = 0.10
+    engagement: float = 0.20
     satisfaction: float = 0.05
     expansion: float = 0.05
 

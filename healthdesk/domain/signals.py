@@ -150,6 +150,7 @@ def detect(
     rising = (ret["recent_rate"] >= base_rate + r.rising_points) & (
         ret["recent_rate"] >= base_rate * r.rising_factor
     )
+    rising &= ~np.isnan(ret["baseline_rate"])
     dropped = (eng["previous_outbound"] >= 2) & (eng["outbound"] >= 2)
     dropped &= eng["previous_reply_rate"] - eng["reply_rate"] >= e.drop_points
     silent = (np.nan_to_num(eng["silence_days"]) >= e.silence_days) & (
