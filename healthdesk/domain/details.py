@@ -45,6 +45,8 @@ def volume_decline(s: WeekScores, led: Ledger, b: int) -> str:
     v = s.scores["volume"].inputs
     recent, base, trend = v["recent"][b], v["baseline"][b], v["trend"][b]
     last = v["last_weeks"][b]
+    if v["stopped"][b]:
+        return f"no leads in the last weeks (baseline {base:.0f}/week): the buyer stopped buying"
     kind = "abrupt cut" if _or_zero(last) < 0.5 * base else "gradual slide"
     return (
         f"leads down {(1 - trend) * 100:.0f}% ({recent:.0f}/week over 4 weeks vs "
