@@ -125,12 +125,11 @@ def suggest(buyer: BuyerReport, week: int, cutoff: float) -> list[Suggestion]:
     big = significant(buyer, cutoff)
     escalate = big and buyer.band == "at_risk"
     by_code = {w["code"]: w for w in buyer.warnings}
-    trust = buyer.trust["level"]
     due = business_days(week, _lead_days(buyer))
     out: list[Suggestion] = []
 
     found = {k: [by_code[c] for c in codes if c in by_code] for k, codes in FAMILIES.items()}
-    if trust <= 50:
+    if buyer.trust["level"] <= 50:
         found["quality"].append(_trust_signal(buyer))
     if sig := found["commercial"]:
         action = "retention offer" if sig[0]["code"] == "competitor_mention" else "billing"
@@ -147,12 +146,6 @@ def suggest(buyer: BuyerReport, week: int, cutoff: float) -> list[Suggestion]:
         action = "executive engagement" if big else "health"
         out.append(_make(buyer, "health", action, [signal], due))
     return out
-
-
-def suggest_all(buyers: list[BuyerReport], week: int) -> list[Suggestion]:
-    """Suggestions for every buyer of a week's report, in report (urgency) order."""
-    cutoff = value_cutoff(buyers)
-    return [s for b in buyers for s in suggest(b, week, cutoff)]
 
 
 def review_queue(
