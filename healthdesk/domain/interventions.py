@@ -273,13 +273,13 @@ def _make(
     """``how`` picks the message; billing and health calls are proactive outreach.
 
     The volume question quotes the drop from the warning's sentence ("leads down 38%");
-    if that wording ever changes, the question simply loses its number.
+    other wordings ("the buyer stopped buying") are quoted whole.
     """
     first = signals[0]
     if how == "proactive outreach" and first["code"] == "volume_decline":
         drop = re.search(r"down (\d+)%", first["detail"])
-        size = f" {drop.group(1)}%" if drop else ""
-        message = f"volume dropped{size} over 4 weeks: what is happening on your end?"
+        said = f"volume dropped {drop.group(1)}% over 4 weeks" if drop else first["detail"]
+        message = f"{said}: what is happening on your end?"
     else:
         message = ASK[first["code"] if how == "proactive outreach" else how]
     action = "proactive outreach" if how in ("billing", "health") else how
