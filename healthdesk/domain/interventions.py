@@ -31,10 +31,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
-from ..config import Bands
-from .report import BuyerReport, urgency
 from .weeks import monday
+
+if TYPE_CHECKING:  # types only: the export command's flags must not pay for numpy
+    from ..config import Bands
+    from .report import BuyerReport
 
 STATUSES = ("open", "in_progress", "done", "dismissed")
 ACTIVE = ("open", "in_progress")
@@ -159,6 +162,8 @@ def review_queue(
     A snoozed buyer stays out while its snooze covers the week's Monday, unless its
     band is worse than when it was snoozed; the week after a snooze ends it comes back.
     """
+    from .report import urgency  # the report's own risk × value ranking, loaded on use
+
     before = {b.buyer_id: b for b in previous}
     latest = {s.buyer_id: s for s in snoozes}
     start = monday(week)

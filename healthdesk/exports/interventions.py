@@ -13,10 +13,13 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..domain.interventions import suggest, value_cutoff
-from ..domain.report import Report
 from .files import csv_text
+
+if TYPE_CHECKING:
+    from ..domain.report import Report
 
 HEADER = (
     "buyer_id",
