@@ -60,6 +60,7 @@ def friendly(func: Callable) -> Callable:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from .config import ConfigError
+        from .domain.interventions import InvalidInput
         from .engine import NoData
         from .exports.files import ExportError
         from .ingest.importer import ImportFailed
@@ -67,7 +68,7 @@ def friendly(func: Callable) -> Callable:
 
         try:
             return func(*args, **kwargs)
-        except (ConfigError, StoreError, ImportFailed, NoData, ExportError) as exc:
+        except (ConfigError, StoreError, ImportFailed, NoData, ExportError, InvalidInput) as exc:
             raise click.ClickException(str(exc)) from None
 
     return wrapper
