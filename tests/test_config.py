@@ -1,0 +1,115 @@
+"""Config: documented defaults, TOML that round-trips, and errors that name the key."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from healthdesk.config import Config, ConfigError, load_config, to_toml
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "healthdesk.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_match_domain_md() -> None:
+    c = Config()
+    assert c.payment.late_days == 15
+    assert c.trust.window_days == 180
+    assert c.trust.levels == (100, 90, 75, 50, 25, 0)
+    assert (c.concentration.warn, c.concentration.alert) == (0.20, 0.25)
+    assert c.concentration.window_weeks == 13
+    assert c.checkins.days == (30, 90, 180)
+    assert (c.bands.healthy, c.bands.watch) == (70, 40)
+    weights = dataclasses.asdict(c.weights)
+    assert sum(weights.values()) == pytest.approx(1.0)
+    top = sorted(weights, key=weights.get, reverse=True)[:2]
+    assert set(top) == {"payment", "volume"}
+
+
+def test_missing_file_means_defaults(tmp_path: Path) -> None:
+    assert load_config(tmp_path / "absent.toml") == Config()
+    assert load_config(None) == Config()
+
+
+def test_partial_file_overrides_only_its_keys(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "[payment]\nlate_days = 30\n[trust]\nwindow_days = 90\n"))
+    assert config.payment.late_days == 30
+    assert config.trust.window_days == 90
+    assert config.payment.window_weeks == Config().payment.window_weeks
+    assert config.fingerprint() != Config().fingerprint()
+
+
+def test_an_int_is_accepted_where_a_float_is_expected(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, "[weights]\nvolume = 1\n")).weights.volume == 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("[weights]\nvolumee = 0.3\n", "weights.volumee"),
+        ("colour = 1\n", "colour"),
+        ('[weights]\nvolume = "high"\n', "weights.volume"),
+        ("[weights]\nvolume = true\n", "weights.volume"),
+        ("[payment]\nlate_days = 15.5\n", "payment.late_days"),
+        ("[trust]\nlevels = 5\n", "trust.levels"),
+        ("[trust]\nlevels = []\n", "trust.levels"),
+        ("payment = 15\n", "payment"),
+        ("owner = 7\n", "owner"),
+        ("[weights]\npayment = -0.1\n", "weights.payment"),
+        ("[money]\nmonthly_churn = 0\n", "money.monthly_churn"),
+        ("[trust]\nlevels = [100, 50]\n", "trust.levels"),
+        ("[concentration]\nwarn = 0.3\nalert = 0.25\n", "concentration.warn"),
+        ("[bands]\nhealthy = 30\nwatch = 40\n", "bands.watch"),
+        ("[volume]\nrecent_weeks = 0\n", "volume.recent_weeks"),
+        ("[payment]\nwindow_weeks = 0\n", "payment.window_weeks"),
+        ("[concentration]\nwindow_weeks = 0\n", "concentration.window_weeks"),
+        ("[signals]\ncomplaint_weeks = 0\n", "signals.complaint_weeks"),
+        ("[trust]\nwindow_days = -1\n", "trust.window_days"),
+    ],
+)
+def test_bad_value_is_an_error_naming_the_full_key(tmp_path: Path, text: str, key: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text))
+    assert f"'{key}'" in str(caught.value)
+    assert str(tmp_path / "healthdesk.toml") in str(caught.value)
+
+
+def test_invalid_toml_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(write(tmp_path, "[weights\n"))
+
+
+def test_non_utf8_config_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "healthdesk.toml"
+    path.write_bytes(b'owner = "Caf\xe9"\n')
+    with pytest.raises(ConfigError, match="UTF-8"):
+        load_config(path)
+
+
+def test_all_weights_zero_is_an_error(tmp_path: Path) -> None:
+    zero = "\n".join(f"{k} = 0" for k in dataclasses.asdict(Config().weights))
+    with pytest.raises(ConfigError, match="weights"):
+        load_config(write(tmp_path, f"[weights]\n{zero}\n"))
+
+
+def test_default_config_round_trips_through_toml(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, to_toml(Config()))) == Config()
+
+
+def test_custom_config_round_trips_through_toml(tmp_path: Path) -> None:
+    text = (
+        'owner = "O\'Brien \\\\ \\"Lead\\""\n'
+        "[weights]\nsatisfaction = 0.2\n"
+        "[checkins]\ndays = [30, 60, 120]\n"
+        "[money]\nmonthly_churn = 0.04\n"
+    )
+    custom = load_config(write(tmp_path, text))
+    assert custom.owner == 'O\'Brien \\ "Lead"'
+    again = tmp_path / "again.toml"
+    again.write_text(to_toml(custom), encoding="utf-8")
+    assert load_config(again) == custom
