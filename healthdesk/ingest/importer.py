@@ -32,6 +32,9 @@ class ImportFailed(ValueError):
             f"import refused, nothing was changed: {len(problems)} problem(s)\n{shown}{tail}"
         )
 
+    def __reduce__(self) -> tuple:
+        return (ImportFailed, (self.problems,))
+
 
 @dataclass
 class ImportResult:

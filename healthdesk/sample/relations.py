@@ -123,7 +123,24 @@ def contacts(buyer: s.Buyer, cal: Calendar, rng: random.Random) -> tuple[list[tu
     if buyer.story == s.TURNOVER_NEW:  # appeared on the buyer's side, never introduced
         rows.append((person_name(rng), "VP Procurement", "executive", "false",
                      (end - timedelta(days=24)).isoformat(), "", "false"))  # fmt: skip
-    return [(buyer.buyer_id, *row) for row in rows], intros
+    return [(buyer.buyer_id, *row) for row in _distinct_names(rows)], intros
+
+
+def _distinct_names(rows: list[tuple]) -> list[tuple]:
+    """Contacts are keyed on (buyer, name): give a repeated name an initial, without
+    drawing from the random stream (so other buyers' data stays as it was)."""
+    seen: set[str] = set()
+    out = []
+    for row in rows:
+        name = row[0]
+        for initial in "ABCDEFGH":
+            if name not in seen:
+                break
+            first, _, last = row[0].partition(" ")
+            name = f"{first} {initial}. {last}"
+        seen.add(name)
+        out.append((name, *row[1:]))
+    return out
 
 
 def touchpoints(
