@@ -293,7 +293,9 @@ def test_missing_satisfaction_is_not_scored_as_zero(survey_report: dict) -> None
     by_id = survey_report["by_id"]
     assert by_id["TEN"]["components"]["satisfaction"] == 100
     assert by_id["ZERO"]["components"]["satisfaction"] == 0
-    assert by_id["ZERO"]["health"] < by_id["NONE"]["health"] < by_id["TEN"]["health"]
+    raw = {b: by_id[b]["explain"]["raw"] for b in ("ZERO", "NONE", "TEN")}
+    assert raw["ZERO"] < raw["NONE"] < raw["TEN"]
+    assert by_id["ZERO"]["health"] < by_id["NONE"]["health"]
 
 
 def test_portfolio_without_invoices_leaves_payment_out(tmp_path: Path) -> None:
