@@ -1,0 +1,228 @@
+"""The console: one app, built by ``make_app`` for the CLI and the tests alike.
+
+The app owns the "as of" week. Every screen draws from stored weekly scores of
+that week, read by thread workers (one sqlite connection per worker) into a small
+cache; ``[``/``]`` move the week, ``L`` returns to the latest, and the weeks next
+to the one on screen are read ahead so stepping through history does not wait.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import OrderedDict
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from ..config import Config
+from ..domain.weeks import label
+from ..store import views
+from .commands import ActionsProvider
+from .messages import LoadFailed, Week, WeekLoaded, WeeksLoaded
+
+CACHE_WEEKS = 12
+
+
+class HealthdeskApp(App[int]):
+    """Buyer account health, week by week."""
+
+    TITLE = "healthdesk"
+    CSS_PATH = "app.tcss"
+    COMMANDS: ClassVar = App.COMMANDS | {ActionsProvider}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("left_square_bracket", "week(-1)", "Week back", key_display="[", id="app.week_back"),
+        Binding("right_square_bracket", "week(1)", "Week fwd", key_display="]", id="app.week_forward"),
+        Binding("L", "latest_week", "Latest", id="app.latest_week"),
+        Binding("p", "portfolio", "Portfolio", show=False, id="app.portfolio"),
+        Binding("c", "concentration", "Concentration", id="app.concentration"),
+        Binding("i", "incidents", "Incidents", id="app.incidents"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.force_quit"),
+    ]  # fmt: skip
+
+    def __init__(self, db: Path, config: Config) -> None:
+        super().__init__()
+        self.db_path = db
+        self.config = config
+        self.owner = config.owner or os.environ.get("USER", "")
+        self.weeks: list[int] = []
+        self.week: int | None = None
+        self.data: Week | None = None
+        self.cache: OrderedDict[int, Week] = OrderedDict()
+        self.started = time.perf_counter()
+        self.ready_after: float | None = None
+
+    def get_default_screen(self) -> Screen:
+        from .screens.portfolio import PortfolioScreen
+
+        return PortfolioScreen()
+
+    def on_mount(self) -> None:
+        self.load_start()
+
+    @property
+    def latest(self) -> int | None:
+        return self.weeks[-1] if self.weeks else None
+
+    def week_label(self) -> str:
+        """The as-of week as users read it: its Monday, and whether it is the latest."""
+        if self.week is None:
+            return "loading…"
+        return label(self.week) + (" (latest)" if self.week == self.latest else " (history)")
+
+    @work(thread=True, exclusive=True, group="weeks", exit_on_error=False)
+    def load_start(self) -> None:
+        """The scored weeks and the latest week's portfolio, in one connection."""
+        try:
+            conn = views.connect(self.db_path)
+            try:
+                weeks = views.scored_weeks(conn)
+                data = _read_week(conn, weeks[-1]) if weeks else Week(0, [])
+            finally:
+                conn.close()
+        except Exception as exc:  # reported on screen: the console must not die on a bad file
+            self.post_message(LoadFailed("portfolio", str(exc)))
+            return
+        self.post_message(WeeksLoaded(weeks, data))
+
+    @work(thread=True, exclusive=True, group="week", exit_on_error=False)
+    def load_week(self, week: int) -> None:
+        self._read(week, prefetch=False)
+
+    @work(thread=True, exclusive=True, group="prefetch", exit_on_error=False)
+    def prefetch(self, weeks: list[int]) -> None:
+        for week in weeks:
+            self._read(week, prefetch=True)
+
+    def _read(self, week: int, prefetch: bool) -> None:
+        try:
+            conn = views.connect(self.db_path)
+            try:
+                data = _read_week(conn, week)
+            finally:
+                conn.close()
+        except Exception as exc:  # reported on screen, see load_start
+            self.post_message(LoadFailed(f"week {label(week)}", str(exc)))
+            return
+        self.post_message(WeekLoaded(data, prefetch))
+
+    @on(WeeksLoaded)
+    def _weeks_loaded(self, message: WeeksLoaded) -> None:
+        self.weeks = message.weeks
+        if not self.weeks:
+            self.notify("No scored weeks yet: import data first.", severity="warning")
+            return
+        self._store(message.data)
+        self.week = message.data.week
+        self._show(message.data)
+        if self.ready_after is None:
+            self.ready_after = time.perf_counter() - self.started
+            self.log.info(f"first portfolio ready after {self.ready_after:.3f} s")
+
+    @on(WeekLoaded)
+    def _week_loaded(self, message: WeekLoaded) -> None:
+        self._store(message.data)
+        if message.data.week == self.week and (self.data is None or self.data.week != self.week):
+            self._show(message.data)
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        self.notify(f"Could not read {message.what}: {message.error}", severity="error")
+
+    def _store(self, data: Week) -> None:
+        self.cache[data.week] = data
+        self.cache.move_to_end(data.week)
+        while len(self.cache) > CACHE_WEEKS:
+            self.cache.popitem(last=False)
+
+    def _show(self, data: Week) -> None:
+        """Make ``data`` the week on screen, then read its neighbours ahead."""
+        self.data = data
+        show = getattr(self.screen, "show_week", None)
+        if show is not None:
+            show()
+        i = self.weeks.index(data.week)
+        ahead = [self.weeks[j] for j in (i - 1, i + 1) if 0 <= j < len(self.weeks)]
+        missing = [w for w in ahead if w not in self.cache]
+        if missing:
+            self.prefetch(missing)
+
+    def set_week(self, week: int) -> None:
+        """Travel to ``week``: at once from the cache, else when its worker is done."""
+        if week == self.week:
+            return
+        self.week = week
+        if week in self.cache:
+            self.cache.move_to_end(week)
+            self._show(self.cache[week])
+        else:
+            self.load_week(week)
+
+    def action_week(self, delta: int) -> None:
+        if self.week is None or not self.weeks:
+            return
+        i = min(max(self.weeks.index(self.week) + delta, 0), len(self.weeks) - 1)
+        if self.weeks[i] == self.week:
+            self.bell()
+            return
+        self.set_week(self.weeks[i])
+
+    def action_latest_week(self) -> None:
+        if self.latest is not None:
+            self.set_week(self.latest)
+
+    def action_help(self) -> None:
+        from .dialogs.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen.for_screen(self.screen))
+
+    def action_portfolio(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def action_concentration(self) -> None:
+        from .screens.concentration import ConcentrationScreen
+
+        self._open(ConcentrationScreen())
+
+    def action_incidents(self) -> None:
+        from .screens.incidents import IncidentsScreen
+
+        self._open(IncidentsScreen())
+
+    def open_account(self, buyer_id: str) -> None:
+        """Open one buyer's account screen on top of the current one."""
+        from .screens.account import AccountScreen
+
+        self.push_screen(AccountScreen(buyer_id))
+
+    def _open(self, screen: Screen) -> None:
+        """Open a top-level view; the portfolio stays underneath, so Esc returns to it."""
+        if type(self.screen) is type(screen):
+            return
+        self.action_portfolio()
+        self.push_screen(screen)
+
+    async def action_quit(self) -> None:
+        self.exit(0)
+
+
+def _read_week(conn, week: int) -> Week:
+    """A portfolio week, most urgent first (the report's own order)."""
+    from ..domain.report import urgency
+
+    rows = views.portfolio(conn, week)
+    rows.sort(key=urgency)
+    return Week(week, rows, {r.buyer_id: r.revenue_13w for r in rows})
+
+
+def make_app(db: Path, config: Config) -> HealthdeskApp:
+    """The console on database ``db``: the CLI and the tests build it here."""
+    return HealthdeskApp(db=db, config=config)
