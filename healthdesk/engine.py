@@ -13,9 +13,11 @@ from sqlite_utils import Database
 
 from .config import Config
 from .domain import report as reports
+from .domain.interventions import apply_overrides
 from .domain.ledger import Ledger
 from .domain.scoring import Scorer, WeekScores
 from .domain.weeks import label, week_of_day
+from .store import interventions as intervention_store
 from .store import ledger as ledger_store
 from .store import scores as score_store
 
@@ -109,7 +111,11 @@ def report(db: Database, config: Config, week: int | None = None) -> reports.Rep
     """The portfolio report for ``week`` (default: the latest week with data)."""
     snap = snapshot(db, config, week)
     year_ago = score_store.revenue(db, snap.now.week - YEAR)
-    return reports.build(snap.now, snap.prev, snap.ledger, config, year_ago)
+    built = reports.build(snap.now, snap.prev, snap.ledger, config, year_ago)
+    buyers = apply_overrides(
+        built.buyers, intervention_store.overrides(db), snap.now.week, config.bands
+    )
+    return dataclasses.replace(built, buyers=buyers)
 
 
 def buyer_report(
@@ -122,7 +128,9 @@ def buyer_report(
     if buyer_id not in ids or not snap.now.listed[ids.index(buyer_id)]:
         raise KeyError(buyer_id)
     b = ids.index(buyer_id)
-    return reports.buyer_report(snap.now, snap.prev, snap.ledger, config, b)
+    built = reports.buyer_report(snap.now, snap.prev, snap.ledger, config, b)
+    overrides = intervention_store.overrides(db)
+    return apply_overrides([built], overrides, snap.now.week, config.bands)[0]
 
 
 def _range(span: tuple[int, int]) -> str:

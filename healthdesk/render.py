@@ -72,6 +72,20 @@ def as_csv(report: Report) -> str:
     return csv_text(CSV_COLUMNS, rows)
 
 
+def _override_cells(b: BuyerReport) -> tuple:
+    """Computed health, reason and expiry when a manager overrode the score, else blanks."""
+    o = b.override
+    return (o["computed_health"], o["reason"], o["expires_on"]) if o else (None, None, None)
+
+
+def health_text(b: BuyerReport) -> Text:
+    """Health in its band colour; an override is marked so it never passes for a score."""
+    text = Text(str(b.health), style=BAND_STYLE[b.band])
+    if b.override:
+        text.append(f" override (computed {b.override['computed_health']})", style="italic")
+    return text
+
+
 BAND_STYLE = {"healthy": "green", "watch": "yellow", "at_risk": "bold red"}
 
 
@@ -104,7 +118,7 @@ def print_table(report: Report, console: Console) -> None:
             Text(b.name),
             Text(b.owner),
             b.phase,
-            Text(str(b.health), style=BAND_STYLE[b.band]),
+            health_text(b),
             f"{b.health_change:+d}",
             f"{b.trust['level']}% ({b.trust['incidents']})",
             f"{b.revenue_13w:,.0f}",
@@ -140,6 +154,15 @@ def print_explain(buyer: BuyerReport, why: Why, week: str, console: Console) -> 
     if why.cap is not None:
         console.print(Text(f"capped at {why.cap}: {why.cap_reason}"))
     console.print(Text("moved since last week: " + ("; ".join(why.moved) or "nothing notable")))
+    if buyer.override:
+        o = buyer.override
+        console.print(
+            Text(
+                f"health overridden to {o['health']} (computed {o['computed_health']}) until "
+                f"{o['expires_on']}: {o['reason']}",
+                style="italic",
+            )
+        )
     for w in buyer.warnings:
         console.print(Text(f"warning {w['code']}: {w['detail']}"))
     cpl = "—" if buyer.effective_cpl is None else f"{buyer.effective_cpl:,.2f}"

@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from .bands import band_of
 from .weeks import monday
 
 if TYPE_CHECKING:  # types only: the export command's flags must not pay for numpy
@@ -209,7 +210,9 @@ def attention(buyer: BuyerReport, before: BuyerReport | None) -> list[str]:
 def apply_overrides(
     buyers: Iterable[BuyerReport], overrides: Iterable[Override], week: int, bands: Bands
 ) -> list[BuyerReport]:
-    """Reports with a manager's active health overrides in place of the computed score."""
+    """Reports with a manager's active health override in place of the computed score;
+    ``override`` keeps the computed health, the reason and the expiry, so every view
+    can show that the number is a person's, not the model's."""
     active = {o.buyer_id: o for o in overrides if o.active(week)}
     out = []
     for b in buyers:
@@ -217,9 +220,14 @@ def apply_overrides(
         if o is None:
             out.append(b)
             continue
-        band = "healthy" if o.health >= bands.healthy else "watch"
-        band = band if o.health >= bands.watch else "at_risk"
-        out.append(replace(b, health=o.health, band=band))
+        note = {
+            "health": o.health,
+            "computed_health": b.health,
+            "computed_band": b.band,
+            "reason": o.reason,
+            "expires_on": o.expires_on.isoformat(),
+        }
+        out.append(replace(b, health=o.health, band=band_of(o.health, bands), override=note))
     return out
 
 

@@ -43,6 +43,7 @@ class BuyerReport:
     effective_cpl: float | None
     checkins: list[dict[str, object]]
     why: Why
+    override: dict[str, object] | None = None
 
     def to_json(self) -> dict:
         """DATA.md's buyer object, plus ``explain`` (weights, contributions, evidence)."""

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..config import Config
 from . import components as comp
+from .bands import BANDS
 from .ledger import Bools, Floats, Ints, Ledger
 from .lifecycle import PHASES, expected_share, month_numbers, phase_index, yyyymmdd
 from .signals import Signals, detect
@@ -24,7 +25,6 @@ from .weeks import monday
 from .window import AsOf, Cumulative
 
 COMPONENTS = ("volume", "payment", "returns", "engagement", "satisfaction", "expansion")
-BANDS = ("healthy", "watch", "at_risk")
 CONCENTRATION = ("ok", "warn", "alert")
 NEUTRAL_HEALTH = 50.0
 """Health of a buyer with no data at all yet: neither good nor bad news."""
