@@ -106,6 +106,20 @@ def test_import_prints_counts_and_exits_0(folder: Path, tmp_path: Path, runner: 
     assert "imported" in result.stdout and "buyers.csv 7" in result.stdout
 
 
+def test_import_notes_unknown_columns_on_stderr(tmp_path: Path, runner: CliRunner) -> None:
+    p = Portfolio()
+    p.healthy("A", crm_score=7)
+    result = run(runner, "--db", str(tmp_path / "x.db"), "import", str(p.write(tmp_path / "c")))
+    assert result.exit_code == 0
+    assert "crm_score" in result.stderr
+
+
+def test_explain_says_no_data_for_a_missing_component(db: Path, runner: CliRunner) -> None:
+    result = run(runner, "--db", str(db), "explain", "PLUS")
+    assert result.exit_code == 0
+    assert "no data" in result.stdout
+
+
 def test_import_uses_healthdesk_db_from_the_environment(
     folder: Path, isolated_db: Path, runner: CliRunner
 ) -> None:

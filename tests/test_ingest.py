@@ -372,3 +372,17 @@ def test_ten_thousand_character_name_is_refused(tmp_path: Path) -> None:
     )
     problems = problems_of(tmp_path / "hd.db", folder)
     assert located(problems) == {("buyers.csv", 2, "name")}
+
+
+@pytest.mark.parametrize("char", ["\n", "\t"])
+def test_line_breaks_and_tabs_in_names_are_refused(tmp_path: Path, char: str) -> None:
+    """A name is one line of text: a line break would split the buyer's row in the
+    table and the console, so it is refused like any other control character."""
+    folder = tmp_path / "names"
+    folder.mkdir()
+    (folder / "buyers.csv").write_text(
+        f'buyer_id,name,started_on\nA,"Evil{char}Corp",2024-01-01\n', encoding="utf-8"
+    )
+    problems = problems_of(tmp_path / "hd.db", folder)
+    assert [(p.file, p.column) for p in problems] == [("buyers.csv", "name")]
+    assert "control character" in problems[0].why
