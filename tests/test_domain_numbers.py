@@ -311,3 +311,13 @@ def test_portfolio_without_invoices_leaves_payment_out(tmp_path: Path) -> None:
     rows = {c["name"]: c for c in buyer["explain"]["components"]}
     assert rows["payment"]["weight"] == 0
     assert "no data" in rows["payment"]["evidence"]
+
+
+def test_health_change_is_the_difference_from_the_previous_week(stopped_db: Path) -> None:
+    for k in (WEEKS - 4, WEEKS - 2):
+        now = {b["buyer_id"]: b for b in report_json(stopped_db, monday(k))["buyers"]}
+        before = {b["buyer_id"]: b for b in report_json(stopped_db, monday(k - 1))["buyers"]}
+        for bid, buyer in now.items():
+            assert buyer["health_change"] == buyer["health"] - before[bid]["health"]
+    stop = {b["buyer_id"]: b for b in report_json(stopped_db, monday(WEEKS - 2))["buyers"]}
+    assert stop["STOP"]["health_change"] < 0
