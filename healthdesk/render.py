@@ -39,6 +39,9 @@ CSV_COLUMNS = (
     "warnings",
     "ltv",
     "effective_cpl",
+    "computed_health",
+    "override_reason",
+    "override_expires_on",
 )
 
 
@@ -66,6 +69,7 @@ def as_csv(report: Report) -> str:
             "; ".join(f"{w['code']}: {w['detail']}" for w in b.warnings),
             b.ltv,
             b.effective_cpl,
+            *_override_cells(b),
         )
         for b in report.buyers
     )
