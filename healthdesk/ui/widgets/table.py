@@ -267,13 +267,13 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
 
     def _header(self) -> list[Cell]:
         out = []
-        for c in self.columns:
+        for c, width in zip(self.columns, self._widths, strict=True):
             mark = ""
             if c.key == self.sort_key:
                 mark = "▼" if self.sort_reverse else "▲"
             elif self.sort_key is None and self.sort_reverse and c is self.columns[0]:
                 mark = "↕"
-            out.append((c.label + mark, ""))
+            out.append((c.label[: max(width - len(mark), 0)] + mark, ""))
         return out
 
     def render_line(self, y: int) -> Strip:
