@@ -36,7 +36,9 @@ class Context:
         from .config import load_config
 
         if self.config_path is not None and not self.config_path.is_file():
-            raise click.ClickException(f"config file {self.config_path} does not exist")
+            raise click.ClickException(
+                f"config file {self.config_path} does not exist or is not a file"
+            )
         return load_config(self.config_path or self.db_path.parent / CONFIG_NAME)
 
     def open(self, *, create: bool = False) -> Any:
@@ -89,12 +91,12 @@ def parse_week(value: str | None) -> int | None:
 @click.group(invoke_without_command=True)
 @click.option(
     "--db",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path),
     help="Database file (default data/healthdesk.db, or $HEALTHDESK_DB).",
 )
 @click.option(
     "--config",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path),
     help="Config TOML (default: healthdesk.toml next to the database).",
 )
 @click.version_option(package_name="healthdesk")
@@ -121,7 +123,7 @@ def _console(context: Context) -> None:
 
 
 @main.command("import")
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("folder", type=click.Path(path_type=Path))
 @click.pass_obj
 @friendly
 def import_cmd(context: Context, folder: Path) -> None:
@@ -227,12 +229,17 @@ def config_cmd(context: Context) -> None:
 @click.option("--buyers", type=click.IntRange(1, 100_000), default=60, show_default=True)
 @click.option("--weeks", type=click.IntRange(1, 1000), default=104, show_default=True)
 @click.option("--seed", type=int, default=7, show_default=True)
-@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
+@click.option("--out", type=click.Path(path_type=Path), required=True)
 def sample(buyers: int, weeks: int, seed: int, out: Path) -> None:
     """Write a seeded sample portfolio as DATA.md CSV files into OUT."""
     from .sample import generate
 
-    counts = generate(out, buyers=buyers, weeks=weeks, seed=seed)
+    if out.exists() and not out.is_dir():
+        raise click.ClickException(f"--out {out} is a file; give a folder for the CSV files")
+    try:
+        counts = generate(out, buyers=buyers, weeks=weeks, seed=seed)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the sample into {out}: {exc.strerror}") from None
     click.echo(", ".join(f"{name} {n}" for name, n in counts.items()) + f" written to {out}")
 
 

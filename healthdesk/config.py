@@ -32,10 +32,13 @@ class Weights:
 
 @dataclass(frozen=True)
 class Bands:
-    """Health at or above ``healthy`` is healthy; at or above ``watch`` is watch."""
+    """Health at or above ``healthy`` is healthy; at or above ``watch`` is watch.
+    A buyer showing a warning sign in its own behaviour is held at ``warning_cap``
+    (below healthy): an account with a live red flag belongs on the watch list."""
 
     healthy: int = 70
     watch: int = 40
+    warning_cap: int = 69
 
 
 @dataclass(frozen=True)
@@ -192,11 +195,31 @@ def _check(config: Config) -> None:
         )
     if len(config.trust.levels) != 6 or len(config.trust.caps) != 6:
         raise ConfigError("config keys 'trust.levels' and 'trust.caps' need 6 values (0..5+)")
-    for section in (config.volume, config.payment, config.returns, config.engagement):
+    for name in ("volume", "payment", "returns", "engagement", "signals", "concentration", "trust"):
+        section = getattr(config, name)
         for f in dataclasses.fields(section):
             value = getattr(section, f.name)
-            if f.name.endswith("weeks") and value < 1:
-                raise ConfigError(f"config key '{f.name}' must be at least 1, got {value}")
+            if f.name.endswith(("_weeks", "window_days", "_invoices")) and value < 1:
+                raise ConfigError(f"config key '{name}.{f.name}' must be at least 1, got {value}")
+    for key in (
+        "checkins.grace_days",
+        "checkins.early_days",
+        "payment.late_days",
+        "payment.slip_days",
+    ):
+        section, field_name = key.split(".")
+        if getattr(getattr(config, section), field_name) < 0:
+            raise ConfigError(f"config key '{key}' must be ≥ 0")
+    if any(d < 1 for d in config.checkins.days):
+        raise ConfigError("config key 'checkins.days' must list days ≥ 1")
+    if list(config.checkins.days) != sorted(config.checkins.days):
+        raise ConfigError("config key 'checkins.days' must be in increasing order")
+    if not 0 <= config.bands.warning_cap <= 100:
+        raise ConfigError("config key 'bands.warning_cap' must lie in 0..100")
+    if not 0 <= config.volume.stopped_cap <= 100:
+        raise ConfigError("config key 'volume.stopped_cap' must lie in 0..100")
+    if any(not 0 <= c <= 100 for c in config.trust.caps + config.trust.levels):
+        raise ConfigError("config keys 'trust.levels' and 'trust.caps' must lie in 0..100")
     churn = config.money.monthly_churn
     if churn is not None and not 0 < churn <= 1:
         raise ConfigError(f"config key 'money.monthly_churn' must be in (0, 1], got {churn}")

@@ -35,9 +35,10 @@ def payment_late(s: WeekScores, led: Ledger, b: int) -> str:
 def terms_slip(s: WeekScores, led: Ledger, b: int) -> str:
     ev = s.signals.evidence
     now, before = ev["slip_now"][b], ev["slip_before"][b]
+    half = s.config.payment.slip_window_weeks // 2
     return (
-        f"days to pay rose from {before:.0f} to {now:.0f} "
-        f"(terms {led.buyers[b].payment_terms_days} days)"
+        f"days from invoice to payment rose from {before:.0f} to {now:.0f} "
+        f"(invoices of the last {half} weeks vs the {half} before)"
     )
 
 
@@ -49,7 +50,8 @@ def volume_decline(s: WeekScores, led: Ledger, b: int) -> str:
         return f"no leads in the last weeks (baseline {base:.0f}/week): the buyer stopped buying"
     kind = "abrupt cut" if _or_zero(last) < 0.5 * base else "gradual slide"
     return (
-        f"leads down {(1 - trend) * 100:.0f}% ({recent:.0f}/week over 4 weeks vs "
+        f"leads down {(1 - trend) * 100:.0f}% ({recent:.0f}/week over "
+        f"{s.config.volume.recent_weeks} weeks vs "
         f"{base:.0f}/week baseline): {kind}"
     )
 
@@ -57,7 +59,8 @@ def volume_decline(s: WeekScores, led: Ledger, b: int) -> str:
 def returns_rising(s: WeekScores, led: Ledger, b: int) -> str:
     r = s.scores["returns"].inputs
     return (
-        f"accepted returns {_pct(r['recent_rate'][b])} of leads over 4 weeks "
+        f"accepted returns {_pct(r['recent_rate'][b])} of leads over "
+        f"{s.config.returns.recent_weeks} weeks "
         f"vs {_pct(_or_zero(r['baseline_rate'][b]))} baseline"
     )
 
@@ -68,11 +71,12 @@ def engagement_drop(s: WeekScores, led: Ledger, b: int) -> str:
         last = int(e["last_contact"][b])
         return (
             f"no reply or inbound contact for {int(e['silence_days'][b])} days "
-            f"(last {_day(last)}), {int(e['recent_outbound'][b])} outreach unanswered"
+            f"(last {_day(last)}) despite {int(e['recent_outbound'][b])} outreach "
+            f"in the last {-(-s.config.engagement.silence_days // 7)} weeks"
         )
     return (
         f"reply rate fell to {_pct(e['reply_rate'][b])} "
-        f"from {_pct(e['previous_reply_rate'][b])} over 8 weeks"
+        f"from {_pct(e['previous_reply_rate'][b])} over {s.config.engagement.window_weeks} weeks"
     )
 
 
@@ -85,7 +89,7 @@ def complaint_escalation(s: WeekScores, led: Ledger, b: int) -> str:
     i = int(ev["last_complaint"][b])
     c = led.events("complaint")
     return (
-        f"{int(ev['complaints'][b])} complaints in 8 weeks "
+        f"{int(ev['complaints'][b])} complaints in {s.config.signals.complaint_weeks} weeks "
         f"(was {int(ev['previous_complaints'][b])}); latest {_day(c.day[i])}: {c.text[i]}"
     ).rstrip(": ")
 
@@ -115,8 +119,13 @@ def checkin_overdue(s: WeekScores, led: Ledger, b: int) -> str:
 
 
 def concentration(s: WeekScores, led: Ledger, b: int) -> str:
-    level = "above 25% alert line" if s.concentration[b] == 2 else "above 20% warning line"
-    return f"{_pct(s.share[b])} of 13-week revenue, {level}"
+    c = s.config.concentration
+    line = (
+        f"above the {c.alert:.0%} alert line"
+        if s.concentration[b] == 2
+        else f"above the {c.warn:.0%} warning line"
+    )
+    return f"{_pct(s.share[b])} of {c.window_weeks}-week revenue, {line}"
 
 
 DETAIL: dict[str, Callable[[WeekScores, Ledger, int], str]] = {

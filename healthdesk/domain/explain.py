@@ -14,7 +14,7 @@ import numpy as np
 
 from .ledger import Ledger
 from .ledger import or_zero as _or_zero
-from .scoring import CAP_STOPPED, CAP_TRUST, COMPONENTS, WeekScores
+from .scoring import CAP_STOPPED, CAP_TRUST, CAP_WARNING, COMPONENTS, WeekScores
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ def _evidence(s: WeekScores, led: Ledger, b: int, name: str) -> str:
     i = s.scores[name].inputs
     if name == "volume":
         text = (
-            f"{_num(i['recent'][b])} leads/week over 4 weeks vs {_num(i['baseline'][b])} baseline"
+            f"{_num(i['recent'][b])} leads/week over {s.config.volume.recent_weeks} weeks"
+            f" vs {_num(i['baseline'][b])} baseline"
         )
         if not np.isnan(i["target"][b]):
             text += f"; {_num(i['fulfilment'][b] * 100)}% of {_num(i['target'][b])} expected"
@@ -73,7 +74,8 @@ def _evidence(s: WeekScores, led: Ledger, b: int, name: str) -> str:
         since = f"last reply/inbound {date.fromordinal(last)}" if last > 0 else "never replied"
         return (
             f"{_num(i['reply_rate'][b] * 100)}% of {int(i['outbound'][b])} outreach answered "
-            f"in 8 weeks, {_num(i['reply_hours'][b])} h to reply; {since}"
+            f"in {s.config.engagement.window_weeks} weeks, "
+            f"{_num(i['reply_hours'][b])} h to reply; {since}"
         )
     if name == "satisfaction":
         day = int(i["survey_day"][b])
@@ -84,7 +86,8 @@ def _evidence(s: WeekScores, led: Ledger, b: int, name: str) -> str:
         )
     new, above = int(i["new_products"][b]), bool(i["above_contract"][b])
     volume = "above" if above else "not above"
-    return f"{new} new product(s) in 13 weeks; volume {volume} 110% of contract"
+    weeks = s.config.signals.expansion_weeks
+    return f"{new} new product(s) in {weeks} weeks; volume {volume} 110% of contract"
 
 
 def explain(s: WeekScores, prev: WeekScores | None, led: Ledger, b: int) -> Why:
@@ -108,7 +111,11 @@ def explain(s: WeekScores, prev: WeekScores | None, led: Ledger, b: int) -> Why:
             )
         )
     capped = float(s.cap[b]) < float(s.raw[b])
-    reason = {CAP_STOPPED: "no leads for several weeks", CAP_TRUST: "open incidents erode trust"}
+    reason = {
+        CAP_STOPPED: "no leads for several weeks",
+        CAP_TRUST: "open incidents erode trust",
+        CAP_WARNING: "warning signs hold it below healthy",
+    }
     cap_reason = reason.get(int(s.cap_reason[b]), "") if capped else ""
     cap_now = min(float(s.cap[b]) - float(s.raw[b]), 0.0)
     cap_before = min(float(prev.cap[b]) - float(prev.raw[b]), 0.0) if prev else 0.0

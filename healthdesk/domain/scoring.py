@@ -53,6 +53,7 @@ class WeekScores:
     month: Ints
     phase: Ints
     signals: Signals
+    config: Config
 
     def band_name(self, b: int) -> str:
         return BANDS[int(self.band[b])]
@@ -61,7 +62,7 @@ class WeekScores:
         return PHASES[int(self.phase[b])]
 
 
-CAP_NONE, CAP_STOPPED, CAP_TRUST = 0, 1, 2
+CAP_NONE, CAP_STOPPED, CAP_TRUST, CAP_WARNING = 0, 1, 2, 3
 
 
 class Scorer:
@@ -116,26 +117,20 @@ class Scorer:
         weights = _normalised_weights(parts, dataclasses.asdict(cfg.weights), n)
         raw = sum(np.nan_to_num(parts[c].score) * weights[c] for c in COMPONENTS)
         raw = np.where(sum(weights.values()) > 0, raw, NEUTRAL_HEALTH)
-        incidents = _open_incidents(self.ledger, at.day, cfg.trust.window_days, n)
-        rung = np.minimum(incidents, 5)
-        trust_cap = np.array(cfg.trust.caps, dtype=float)[rung]
-        stop_cap = np.where(volume.inputs["stopped"], float(cfg.volume.stopped_cap), 100.0)
-        cap = np.minimum(trust_cap, stop_cap)
-        cap_reason = np.where(
-            cap >= 100, CAP_NONE, np.where(stop_cap <= trust_cap, CAP_STOPPED, CAP_TRUST)
-        )
-        health = np.minimum(raw, cap)
         revenue = at.total("revenue", cfg.concentration.window_weeks) * listed
         total = revenue.sum()
         share = revenue / total if total > 0 else np.zeros(n)
         concentration = (share > cfg.concentration.warn).astype(np.int64) + (
             share > cfg.concentration.alert
         )
-        health_int = np.rint(health)
+        signals = detect(at, cfg, parts, share, self.started)
+        incidents = _open_incidents(self.ledger, at.day, cfg.trust.window_days, n)
+        rung = np.minimum(incidents, 5)
+        cap, cap_reason = _caps(cfg, rung, volume.inputs["stopped"], signals)
+        health_int = np.rint(np.minimum(raw, cap))
         band = np.where(
             health_int >= cfg.bands.healthy, 0, np.where(health_int >= cfg.bands.watch, 1, 2)
         )
-        signals = detect(at, cfg, parts, share, self.started)
         return WeekScores(
             week=week,
             listed=listed,
@@ -155,7 +150,23 @@ class Scorer:
             month=month,
             phase=phase,
             signals=signals,
+            config=cfg,
         )
+
+
+def _caps(cfg: Config, rung: Ints, stopped: Bools, signals: Signals) -> tuple[Floats, Ints]:
+    """The lowest applicable cap per buyer and which rule set it (``CAP_*``)."""
+    candidates = np.stack(
+        [
+            np.full(rung.shape, 100.0),
+            np.where(stopped, float(cfg.volume.stopped_cap), 100.0),
+            np.array(cfg.trust.caps, dtype=float)[rung],
+            np.where(signals.behaviour(), float(cfg.bands.warning_cap), 100.0),
+        ]
+    )
+    reason = np.argmin(candidates, axis=0)
+    cap = candidates[reason, np.arange(rung.shape[0])]
+    return cap, np.where(cap >= 100, CAP_NONE, reason)
 
 
 def _normalised_weights(

@@ -30,6 +30,19 @@ CODES = (
 )
 
 
+BEHAVIOUR = (
+    "payment_late",
+    "terms_slip",
+    "volume_decline",
+    "returns_rising",
+    "engagement_drop",
+    "complaint_escalation",
+    "competitor_mention",
+)
+"""Signs in the buyer's own behaviour. Concentration is portfolio risk and an overdue
+check-in is our lapse, so those two do not hold a buyer's score down."""
+
+
 @dataclass
 class Signals:
     """Per-code flags and the evidence arrays the detail sentences read."""
@@ -40,6 +53,10 @@ class Signals:
     def codes(self, b: int) -> list[str]:
         """The codes raised for buyer row ``b``, in DATA.md order."""
         return [code for code in CODES if self.flags[code][b]]
+
+    def behaviour(self) -> Bools:
+        """Buyers showing at least one warning sign in their own behaviour."""
+        return np.any([self.flags[c] for c in BEHAVIOUR], axis=0)
 
     def count(self) -> Ints:
         """How many warnings each buyer has."""

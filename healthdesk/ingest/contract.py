@@ -103,7 +103,7 @@ FILES = (
             "request_type": Column(
                 f.choice("urgent_quality", "billing", "volume", "product", "contract")
             ),
-            "note": Column(f.text()),
+            "note": Column(f.text(multiline=True)),
         },
     ),
     FileSpec(
@@ -116,7 +116,7 @@ FILES = (
                 f.choice("quality", "delivery", "billing", "compliance"), default="quality"
             ),
             "severity": Column(f.choice("low", "medium", "high")),
-            "summary": Column(f.text()),
+            "summary": Column(f.text(multiline=True)),
             "resolved_at": Column(f.iso_datetime),
             "confirmed_at": Column(f.iso_datetime),
         },

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 MAX_TEXT = 2000
 MAX_NAME = 200
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class FieldError(ValueError):
@@ -20,13 +21,16 @@ class FieldError(ValueError):
 Parser = Callable[[str], object]
 
 
-def text(limit: int = MAX_TEXT) -> Parser:
-    """Free text: kept literally, but no control characters and a sane length."""
+def text(limit: int = MAX_TEXT, *, multiline: bool = False) -> Parser:
+    """Text kept literally, but no control characters and a sane length. Only
+    ``multiline`` fields (notes, summaries) may hold line breaks and tabs: a name
+    with a line break would split its row in every table."""
+    pattern = _CONTROL if multiline else _LINE_CONTROL
 
     def parse(value: str) -> str:
         if len(value) > limit:
             raise FieldError(f"is {len(value)} characters long; at most {limit} allowed")
-        bad = _CONTROL.search(value)
+        bad = pattern.search(value)
         if bad:
             raise FieldError(f"contains control character U+{ord(bad.group()):04X}")
         return value
