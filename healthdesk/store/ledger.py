@@ -22,6 +22,7 @@ from ..domain.ledger import (
     Weekly,
 )
 from ..domain.weeks import monday, week_of_day
+from . import activity
 
 EVENT_KINDS = ("complaint", "escalation", "competitor_mention", "new_contact", "check_in")
 
@@ -51,12 +52,11 @@ def buyers(db: Database) -> list[Buyer]:
 
 
 def week_span(db: Database) -> tuple[int, int] | None:
-    """First and last week with any delivery, invoice or touchpoint; None when empty."""
+    """First and last week with any delivery, return, touchpoint or invoice; None when
+    empty (the activity table's key answers the first three without a scan)."""
     row = db.execute(
         "SELECT MIN(lo), MAX(hi) FROM ("
-        " SELECT MIN(week) lo, MAX(week) hi FROM deliveries"
-        " UNION ALL SELECT MIN(week), MAX(week) FROM touchpoints"
-        " UNION ALL SELECT MIN(week), MAX(week) FROM returns"
+        " SELECT MIN(week) lo, MAX(week) hi FROM weekly_activity"
         " UNION ALL SELECT MIN((issued_day - 1) / 7), MAX((issued_day - 1) / 7) FROM invoices)"
     ).fetchone()
     return None if row[0] is None else (int(row[0]), int(row[1]))
@@ -93,47 +93,12 @@ def load(db: Database, first_week: int, last_week: int) -> Ledger:
     index = {b.buyer_id: i for i, b in enumerate(people)}
     n, weeks = len(people), last_week - first_week + 1
     weekly = Weekly.zeros(n, weeks)
-    span = (first_week, last_week)
     _fill(
         index,
-        db.execute(
-            "SELECT buyer_id, week, SUM(leads), SUM(revenue), SUM(COALESCE(cost, 0))"
-            " FROM deliveries WHERE week BETWEEN ? AND ? GROUP BY buyer_id, week",
-            span,
-        ).fetchall(),
+        activity.rows(db, first_week, last_week),
         first_week,
-        [weekly.leads, weekly.revenue, weekly.cost],
+        [getattr(weekly, name) for name in activity.COLUMNS],
     )
-    _fill(
-        index,
-        db.execute(
-            "SELECT buyer_id, week, SUM(leads) FROM returns"
-            " WHERE counted = 1 AND week BETWEEN ? AND ? GROUP BY buyer_id, week",
-            span,
-        ).fetchall(),
-        first_week,
-        [weekly.returned],
-    )
-    _fill(
-        index,
-        db.execute(
-            "SELECT buyer_id, week, SUM(direction = 'outbound'), SUM(direction = 'inbound'),"
-            " MAX(CASE WHEN direction = 'inbound' THEN day ELSE 0 END)"
-            " FROM touchpoints WHERE week BETWEEN ? AND ? GROUP BY buyer_id, week",
-            span,
-        ).fetchall(),
-        first_week,
-        [weekly.outbound, weekly.inbound, weekly.last_contact],
-    )
-    replies = db.execute(
-        "SELECT buyer_id, reply_week, COUNT(*), SUM(reply_hours), MAX(reply_day)"
-        " FROM touchpoints WHERE direction = 'outbound' AND reply_week BETWEEN ? AND ?"
-        " GROUP BY buyer_id, reply_week",
-        span,
-    ).fetchall()
-    inbound_last = weekly.last_contact.copy()
-    _fill(index, replies, first_week, [weekly.replies, weekly.reply_hours, weekly.last_contact])
-    np.maximum(weekly.last_contact, inbound_last, out=weekly.last_contact)
     return Ledger(
         buyers=people,
         first_week=first_week,
@@ -166,15 +131,8 @@ def _first_active(db: Database, index: dict[str, int], n: int) -> np.ndarray:
 def _contact_before(db: Database, index: dict[str, int], n: int, first_week: int) -> np.ndarray:
     """Last day the buyer spoke to us (inbound or a reply) before the loaded weeks."""
     out = np.zeros(n, dtype=np.int64)
-    start = monday(first_week).toordinal()
-    rows = db.execute(
-        "SELECT buyer_id, MAX(CASE WHEN direction = 'inbound' THEN day ELSE reply_day END)"
-        " FROM touchpoints WHERE (direction = 'inbound' AND day < :s) OR reply_day < :s"
-        " GROUP BY buyer_id",
-        {"s": start},
-    ).fetchall()
-    for buyer_id, day in rows:
-        out[index[buyer_id]] = min(int(day or 0), start - 1)
+    for buyer_id, day in activity.contact_before(db, first_week):
+        out[index[buyer_id]] = day
     return out
 
 

@@ -242,3 +242,19 @@ def m002_interventions(db: Database) -> None:
     db["interventions"].create_index(["buyer_id", "reason_key", "status"])
     db["intervention_notes"].create_index(["intervention_id"])
     db["audit"].create_index(["entity", "entity_id"])
+
+
+@migrations()
+def m003_weekly_activity(db: Database) -> None:
+    """Per buyer-week sums, refreshed by imports, so scoring reads one table."""
+    db.execute(
+        """CREATE TABLE weekly_activity (
+            week INTEGER NOT NULL, buyer_id TEXT NOT NULL,
+            leads REAL, revenue REAL, cost REAL, returned REAL, outbound REAL,
+            inbound REAL, replies REAL, reply_hours REAL, last_contact INTEGER,
+            PRIMARY KEY (week, buyer_id)
+        ) WITHOUT ROWID"""
+    )
+    from .activity import refresh
+
+    refresh(db, -(10**9))

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 
 from sqlite_utils import Database
 
+from . import activity
+
 UPSERT_KEYS = {
     "buyers": ("buyer_id",),
     "invoices": ("invoice_id",),
@@ -50,6 +52,7 @@ class ImportWriter:
         self._pending: dict[str, list[tuple]] = {}
         self._sql: dict[str, str] = {}
         self._products: dict[tuple[str, str], int] = {}
+        self.first_week: int | None = None
 
     def add(self, table: str, row: dict) -> None:
         if table not in self._sql:
@@ -58,6 +61,9 @@ class ImportWriter:
             self._sql[table] = _statement(table, list(row))
         pending = self._pending.setdefault(table, [])
         pending.append(tuple(row.values()))
+        week = row.get("week")
+        if week is not None and (self.first_week is None or week < self.first_week):
+            self.first_week = week
         if table == "deliveries":
             key = (row["buyer_id"], row["product"] or "")
             if row["day"] < self._products.get(key, row["day"] + 1):
@@ -73,7 +79,8 @@ class ImportWriter:
             self.changed[table] = self.changed.get(table, 0) + self.db.conn.total_changes - before
 
     def finish(self) -> None:
-        """Write what is buffered, and each buyer's first day per product."""
+        """Write what is buffered, each buyer's first day per product, and the weekly
+        activity of the weeks the import touched."""
         for table in list(self._pending):
             self.flush(table)
         self.db.conn.executemany(
@@ -82,6 +89,8 @@ class ImportWriter:
             " WHERE excluded.first_day < first_day",
             [(*key, day) for key, day in self._products.items()],
         )
+        if self.first_week is not None:
+            activity.refresh(self.db, self.first_week)
 
 
 @contextmanager

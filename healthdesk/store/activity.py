@@ -1,0 +1,71 @@
+"""Weekly activity per buyer, kept up to date by each import.
+
+Scoring reads every buyer-week's sums (leads, revenue, accepted returns, outreach,
+replies, last contact). Summing the event tables at every rescore would repeat the
+same GROUP BYs; instead an import refreshes the weeks it touched, in its own
+transaction, and scoring reads one compact table in key order.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+COLUMNS = (
+    "leads",
+    "revenue",
+    "cost",
+    "returned",
+    "outbound",
+    "inbound",
+    "replies",
+    "reply_hours",
+    "last_contact",
+)
+
+REFRESH = """
+INSERT INTO weekly_activity (week, buyer_id, leads, revenue, cost, returned, outbound,
+                             inbound, replies, reply_hours, last_contact)
+SELECT week, buyer_id, SUM(leads), SUM(revenue), SUM(cost), SUM(returned), SUM(outbound),
+       SUM(inbound), SUM(replies), SUM(reply_hours), MAX(last_contact)
+FROM (
+    SELECT week, buyer_id, leads, revenue, COALESCE(cost, 0) AS cost, 0 AS returned,
+           0 AS outbound, 0 AS inbound, 0 AS replies, 0 AS reply_hours, 0 AS last_contact
+      FROM deliveries WHERE week >= :w
+    UNION ALL
+    SELECT week, buyer_id, 0, 0, 0, leads, 0, 0, 0, 0, 0
+      FROM returns WHERE counted = 1 AND week >= :w
+    UNION ALL
+    SELECT week, buyer_id, 0, 0, 0, 0, direction = 'outbound', direction = 'inbound', 0, 0,
+           CASE WHEN direction = 'inbound' THEN day ELSE 0 END
+      FROM touchpoints WHERE week >= :w
+    UNION ALL
+    SELECT reply_week, buyer_id, 0, 0, 0, 0, 0, 0, 1, reply_hours, reply_day
+      FROM touchpoints WHERE direction = 'outbound' AND reply_week >= :w
+)
+GROUP BY week, buyer_id
+"""
+
+
+def refresh(db: Database, from_week: int) -> None:
+    """Recompute the activity of every week from ``from_week`` on (inside the caller's
+    transaction, so an import and its sums land together)."""
+    db.execute("DELETE FROM weekly_activity WHERE week >= ?", (from_week,))
+    db.execute(REFRESH, {"w": from_week})
+
+
+def rows(db: Database, first_week: int, last_week: int) -> list[tuple]:
+    """``(buyer_id, week, *COLUMNS)`` for the weeks in range, in key order."""
+    return db.execute(
+        f"SELECT buyer_id, week, {', '.join(COLUMNS)} FROM weekly_activity"
+        " WHERE week BETWEEN ? AND ?",
+        (first_week, last_week),
+    ).fetchall()
+
+
+def contact_before(db: Database, week: int) -> list[tuple[str, int]]:
+    """Each buyer's last reply or inbound contact day before ``week``."""
+    return db.execute(
+        "SELECT buyer_id, MAX(last_contact) FROM weekly_activity"
+        " WHERE week < ? AND last_contact > 0 GROUP BY buyer_id",
+        (week,),
+    ).fetchall()
