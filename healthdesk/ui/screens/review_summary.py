@@ -1,0 +1,295 @@
+"""The end of a weekly review: what was decided, what changed since last week, export.
+
+Counts come from the database, not from the screen's memory, so a review finished in a
+second session (after quitting mid-way) sums up both sessions. "Since the last review"
+compares with the previous week's recorded reviews. Also home of ``entry_text``, the
+review screen's account panel, so the two screens word an account the same way.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ...domain.weeks import label
+from ..format import BAND_LABEL, BAND_TONE, TONE_STYLE
+
+if TYPE_CHECKING:
+    from ..dialogs.review_forms import ExportForm
+    from .review import Entry
+
+
+def _bullets(title: str, items: list[Content | str]) -> list[Content]:
+    if not items:
+        return []
+    head = [Content.styled(title, "bold $text-accent")]
+    return head + [
+        Content.assemble("  • ", i if isinstance(i, Content) else Content(i)) for i in items
+    ]
+
+
+def _day(iso: str | None) -> str:
+    return f"{date.fromisoformat(iso):%a} {iso}" if iso else "not set"
+
+
+def entry_text(entry: Entry | None, week: int) -> Content:
+    """Why the account is queued, what is suggested, and what has been decided."""
+    if entry is None:
+        return Content("")
+    b = entry.buyer
+    tone = TONE_STYLE[BAND_TONE[b.band]]
+    lines = [
+        Content.assemble((b.name, "bold"), (f"  {b.buyer_id} · owner ", "$text-muted"), b.owner),
+        Content.assemble(
+            (BAND_LABEL[b.band], tone),
+            f" · health {b.health} ({b.health_change:+d} this week)",
+            f" · trust {b.trust['level']}% · {b.revenue_share:.0%} of revenue · {b.phase}",
+        ),
+    ]
+    if b.override:
+        o = b.override
+        lines.append(
+            Content.styled(
+                f"health set by a person (model: {o['computed_health']}) until {o['expires_on']}: "
+                f"{o['reason']}",
+                "$text-warning",
+            )
+        )
+    lines.append(Content(""))
+    lines += _bullets("Why it is in the queue", list(entry.reasons))
+    lines += _bullets("Warnings", [w["detail"] for w in b.warnings])
+    suggested = [
+        Content.assemble((s.action, "bold"), f", due {_day(s.due_on.isoformat())}: ", s.message)
+        for s in entry.suggestions
+    ]
+    lines += _bullets("Suggested", suggested or ["nothing to suggest: review or snooze it"])
+    decided = entry.outcome or "no decision yet"
+    lines += [Content(""), Content.assemble(("Decision: ", "bold $text-accent"), decided)]
+    for r in entry.interventions or []:
+        lines.append(
+            Content.assemble(
+                f"  #{r['id']} ",
+                (r["action"], "bold"),
+                f" · owner {r['owner'] or '—'} · due ",
+                _day(r["due_on"]),
+                f" · {r['status'].replace('_', ' ')}",
+            )
+        )
+        if r.get("note"):
+            lines.append(Content.assemble(("    note: ", "$text-muted"), r["note"]))
+    return Content("\n").join(lines)
+
+
+@dataclass(frozen=True)
+class Summary:
+    week: int
+    queued: int
+    outcomes: dict[str, int]
+    pending: list[str]
+    created: int
+    updated: int
+    overrides: int
+    previous: int
+    new: list[str]
+    again: list[str]
+    gone: list[str]
+
+
+def summarize(
+    week: int,
+    entries: list[Entry],
+    before: dict[str, str],
+    outcomes: dict[str, str],
+    previous: dict[str, str],
+    stored: list[dict],
+    overrides: int,
+) -> Summary:
+    """The review in numbers; ``previous`` is last week's ``buyer_id → outcome``.
+
+    An accepted account's intervention counts as created when it was created this week,
+    as updated when an open one from an earlier week was refreshed instead.
+    """
+    names = {e.buyer.buyer_id: e.buyer.name for e in entries}
+    accepted = {b for b, o in outcomes.items() if o == "accepted"}
+    mine = [r for r in stored if r["buyer_id"] in accepted]
+    again = []
+    for e in entries:
+        b = e.buyer
+        if b.buyer_id in previous:
+            was = before.get(b.buyer_id, b.band)
+            band = (
+                BAND_LABEL[b.band] if was == b.band else f"{BAND_LABEL[was]} → {BAND_LABEL[b.band]}"
+            )
+            again.append(f"{b.name}: {previous[b.buyer_id]} last week, {band} now")
+    return Summary(
+        week=week,
+        queued=len(entries),
+        outcomes=dict(Counter(outcomes[b] for b in names if b in outcomes)),
+        pending=[n for b, n in names.items() if b not in outcomes],
+        created=sum(r["created_week"] == week for r in mine),
+        updated=sum(r["created_week"] < week for r in mine),
+        overrides=overrides,
+        previous=len(previous),
+        new=[n for b, n in names.items() if b not in previous],
+        again=again,
+        gone=sorted(b for b in previous if b not in names),
+    )
+
+
+def summary_text(s: Summary) -> Content:
+    done = sum(s.outcomes.values())
+    get = s.outcomes.get
+    lines = [
+        Content.styled(f"{done} of {s.queued} accounts reviewed", "bold"),
+        Content(
+            f"  accepted {get('accepted', 0)} · no action {get('reviewed', 0)} · "
+            f"snoozed {get('snoozed', 0)}"
+        ),
+        Content(
+            f"  interventions created {s.created} · updated {s.updated} · "
+            f"health overrides set {s.overrides}"
+        ),
+        Content(""),
+    ]
+    lines += _bullets("Still to review", list(s.pending))
+    since = f"Since the last review (week of {label(s.week - 1)}, {s.previous} reviewed)"
+    if not s.previous:
+        lines.append(
+            Content.styled(
+                f"No review was recorded for the week of {label(s.week - 1)}.", "$text-muted"
+            )
+        )
+    else:
+        lines.append(Content.styled(since, "bold $text-accent"))
+        lines += _bullets("New in the queue", list(s.new))
+        lines += _bullets("In the queue again", list(s.again))
+        lines += _bullets("No longer in the queue", list(s.gone))
+    return Content("\n").join(lines)
+
+
+class SummaryLoaded(Message):
+    def __init__(self, summary: Summary) -> None:
+        super().__init__()
+        self.summary = summary
+
+
+class Exported(Message):
+    """An export finished: ``error`` is "" on success, else why nothing was written."""
+
+    def __init__(self, text: str, error: str = "") -> None:
+        super().__init__()
+        self.text, self.error = text, error
+
+
+class ReviewSummary(Screen):
+    """The week's review totals; ``e`` exports the intervention list, Esc goes back."""
+
+    HELP_TITLE = "Review summary keys"
+    CSS_PATH = "../review.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "export", "Export", id="summary.export"),
+        Binding("escape", "back", "Back", id="summary.back"),
+    ]
+
+    def __init__(self, week: int, entries: list[Entry], before: dict[str, str]) -> None:
+        super().__init__()
+        self.week, self.entries, self.before = week, entries, before
+        self.summary: Summary | None = None
+
+    def compose(self) -> ComposeResult:
+        title = Content.assemble(("Review summary", "bold"), f" · week of {label(self.week)}")
+        yield Static(title, id="summary-title", classes="summary")
+        with VerticalScroll(id="summary-scroll"):
+            yield Static(Content.styled("counting…", "$text-muted"), id="summary-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#summary-scroll").focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="review-summary", exit_on_error=False)
+    def load(self) -> None:
+        from ...store import interventions as store
+        from ...store.db import open_db
+
+        try:
+            db = open_db(self.app.db_path)
+            try:
+                outcomes = store.reviewed(db, self.week)
+                previous = store.reviewed(db, self.week - 1)
+                stored = store.for_week(db, self.week)
+                overrides = sum(o.week == self.week for o in store.overrides(db))
+            finally:
+                db.close()
+        except Exception as exc:  # shown on screen: a bad read must not end the console
+            self.post_message(Exported("", f"could not count the review: {exc}"))
+            return
+        summary = summarize(
+            self.week, self.entries, self.before, outcomes, previous, stored, overrides
+        )
+        self.post_message(SummaryLoaded(summary))
+
+    @on(SummaryLoaded)
+    def _loaded(self, message: SummaryLoaded) -> None:
+        self.summary = message.summary
+        self.query_one("#summary-body", Static).update(summary_text(message.summary))
+
+    def action_export(self) -> None:
+        from ..dialogs.review_forms import ExportDialog
+
+        default = Path.cwd() / f"interventions-{label(self.week)}.csv"
+        self.app.push_screen(ExportDialog(default), self._export_to)
+
+    def _export_to(self, form: ExportForm | None) -> None:
+        if form is not None:
+            self.export(form)
+
+    @work(thread=True, exclusive=True, group="review-export", exit_on_error=False)
+    def export(self, form: ExportForm) -> None:
+        """The same list as ``healthdesk export interventions``: stored, else suggested."""
+        from ... import engine
+        from ...exports.files import ExportError, write_atomic
+        from ...exports.interventions import render, stored_rows, suggested_rows
+        from ...store import interventions as store
+        from ...store.db import open_db
+
+        try:
+            db = open_db(self.app.db_path)
+            try:
+                report = engine.report(db, self.app.config, self.week)
+                stored = store.for_week(db, self.week)
+            finally:
+                db.close()
+            rows = stored_rows(report, stored) if stored else suggested_rows(report, self.week)
+            write_atomic(
+                form.path, render(rows, form.fmt, report.week, not stored), force=form.force
+            )
+        except ExportError as exc:
+            self.post_message(Exported("", str(exc)))
+            return
+        except Exception as exc:  # shown on screen, see load
+            self.post_message(Exported("", f"could not export: {exc}"))
+            return
+        self.post_message(Exported(f"Wrote {len(rows)} interventions to {form.path}"))
+
+    @on(Exported)
+    def _exported(self, message: Exported) -> None:
+        if message.error:
+            self.notify(message.error, severity="error", markup=False)
+        else:
+            self.notify(message.text, markup=False)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

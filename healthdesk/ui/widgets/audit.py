@@ -1,0 +1,117 @@
+"""``AuditTrail``: who changed what on one buyer's interventions, notes, overrides,
+snoozes and reviews, newest first, for the account screen.
+
+The audit table keys rows by entity, not by buyer; a row belongs to a buyer when its
+entity was created for that buyer (its ``buyer_id`` creation row), when it is a note
+on one of the buyer's interventions, or when it is a review keyed ``week:buyer_id``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import on, work
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+OWNED = ("intervention", "override", "snooze")
+SHOWN = 50
+
+
+def buyer_rows(rows: Iterable[dict], buyer_id: str) -> list[dict]:
+    """The audit rows (oldest first, as stored) that concern ``buyer_id``."""
+    rows = list(rows)
+    owned = {
+        (r["entity"], r["entity_id"])
+        for r in rows
+        if r["entity"] in OWNED and r["field"] == "buyer_id" and r["new"] == buyer_id
+    }
+    ids = {i for kind, i in owned if kind == "intervention"}
+    owned |= {
+        ("note", r["entity_id"])
+        for r in rows
+        if r["entity"] == "note" and r["field"] == "intervention_id" and r["new"] in ids
+    }
+    review = f":{buyer_id}"
+    return [
+        r
+        for r in rows
+        if (r["entity"], r["entity_id"]) in owned
+        or (r["entity"] == "review" and r["entity_id"].endswith(review))
+    ]
+
+
+def row_text(row: dict) -> Content:
+    """``2026-11-16 10:02 ann  intervention #3 owner: dana → bob``, literally."""
+    when = (row["at"] or "")[:16].replace("T", " ")
+    what = f"{row['entity']} #{row['entity_id']}" if row["entity"] != "review" else "review"
+    change = row["new"] if row["old"] is None else f"{row['old']} → {row['new']}"
+    return Content.assemble(
+        (f"{when} {row['author']}  ", "$text-muted"),
+        (what, "bold"),
+        f" {row['field']}: ",
+        change or "",
+    )
+
+
+class TrailLoaded(Message):
+    def __init__(self, buyer_id: str, rows: list[dict] | None, error: str = "") -> None:
+        super().__init__()
+        self.buyer_id, self.rows, self.error = buyer_id, rows, error
+
+
+class AuditTrail(Static):
+    """A buyer's audit rows, read in a worker; call ``reload`` after a change."""
+
+    DEFAULT_CSS = """
+    AuditTrail {
+        height: auto;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, buyer_id: str, *, id: str | None = None) -> None:
+        super().__init__(Content.styled("reading the audit trail…", "$text-muted"), id=id)
+        self.buyer_id = buyer_id
+        self.rows: list[dict] | None = None
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self._load(self.buyer_id)
+
+    @work(thread=True, exclusive=True, group="audit", exit_on_error=False)
+    def _load(self, buyer_id: str) -> None:
+        from ...store.db import open_db
+        from ...store.interventions import audit_trail
+
+        try:
+            db = open_db(self.app.db_path)
+            try:
+                rows = buyer_rows(audit_trail(db), buyer_id)
+            finally:
+                db.close()
+        except Exception as exc:  # shown in place: a bad read must not end the console
+            self.post_message(TrailLoaded(buyer_id, None, str(exc)))
+            return
+        self.post_message(TrailLoaded(buyer_id, rows))
+
+    @on(TrailLoaded)
+    def _loaded(self, message: TrailLoaded) -> None:
+        message.stop()
+        if message.buyer_id != self.buyer_id:
+            return
+        self.rows = message.rows
+        title = Content.styled("Audit trail", "bold $text-accent")
+        if message.rows is None:
+            body = [Content.styled(f"could not read it: {message.error}", "$text-error")]
+        elif not message.rows:
+            body = [Content.styled("no changes recorded", "$text-muted")]
+        else:
+            newest = message.rows[::-1][:SHOWN]
+            body = [row_text(r) for r in newest]
+            if len(message.rows) > SHOWN:
+                body.append(Content.styled(f"… {len(message.rows) - SHOWN} older", "$text-muted"))
+        self.update(Content("\n").join([title, *body]))
