@@ -63,12 +63,9 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         background: $surface;
         color: $foreground;
         height: 1fr;
+        scrollbar-gutter: stable;
         & > .vtable--header { background: $panel; color: $foreground; text-style: bold; }
         & > .vtable--cursor {
-            background: $block-cursor-blurred-background;
-            color: $block-cursor-blurred-foreground;
-        }
-        &:focus > .vtable--cursor {
             background: $block-cursor-background;
             color: $block-cursor-foreground;
             text-style: $block-cursor-text-style;
