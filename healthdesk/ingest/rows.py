@@ -22,13 +22,16 @@ def _iso(value: date | datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _key(r: dict) -> str:
-    """The natural key of an event row: the whole row, so re-imports add nothing."""
-    return hashlib.sha1(repr(tuple(sorted(r.items()))).encode()).hexdigest()
+def _keyed(r: dict) -> dict:
+    """The row as stored (dates as ISO text) with ``row_key``, the natural key of an
+    event row: a hash of the whole row, column order aside, so re-imports add nothing."""
+    row = _isos(r)
+    text = "\x1f".join("\x00" if v is None else str(v) for _, v in sorted(row.items()))
+    return {"row_key": hashlib.sha1(text.encode()).hexdigest(), **row}
 
 
 def _isos(r: dict) -> dict:
-    return {k: _iso(v) if isinstance(v, date) else v for k, v in r.items()}
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in r.items()}
 
 
 def to_db(file: str, r: dict) -> tuple[str, dict | None, int | None]:
@@ -37,11 +40,11 @@ def to_db(file: str, r: dict) -> tuple[str, dict | None, int | None]:
         return "buyers", _isos(r), None
     if file == "deliveries.csv":
         day = _day(r["date"])
-        return "deliveries", {"row_key": _key(r), **_isos(r), "day": day, "week": _week(day)}, day
+        return "deliveries", {**_keyed(r), "day": day, "week": _week(day)}, day
     if file == "returns.csv":
         day = _day(r["date"])
         counted = int(r["reason"] in ACCEPTABLE_REASONS and r["status"] != "rejected")
-        row = {"row_key": _key(r), **_isos(r), "day": day, "week": _week(day), "counted": counted}
+        row = {**_keyed(r), "day": day, "week": _week(day), "counted": counted}
         return "returns", row, day
     if file == "invoices.csv":
         day = _day(r["issued_on"])
@@ -73,7 +76,7 @@ def to_db(file: str, r: dict) -> tuple[str, dict | None, int | None]:
     if r["score"] is None:
         return "surveys", None, None
     day = _day(r["date"])
-    return "surveys", {"row_key": _key(r), **_isos(r), "day": day}, day
+    return "surveys", {**_keyed(r), "day": day}, day
 
 
 def _touchpoint(r: dict) -> tuple[dict, int]:
@@ -81,8 +84,7 @@ def _touchpoint(r: dict) -> tuple[dict, int]:
     day = _day(r["at"])
     reply_day = _day(replied)
     row = {
-        "row_key": _key(r),
-        **_isos(r),
+        **_keyed(r),
         "day": day,
         "week": _week(day),
         "reply_day": reply_day,

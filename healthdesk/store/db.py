@@ -1,5 +1,8 @@
 """Opening a portfolio database: WAL, a busy timeout, foreign keys, migrations applied.
 
+``synchronous = NORMAL`` is the documented safe setting for WAL: a power cut can lose
+the last commit, never corrupt the file.
+
 A ``Database`` belongs to the thread that opened it (sqlite3 refuses cross-thread
 use), so every worker thread calls ``open_db`` for its own connection.
 """
@@ -14,6 +17,9 @@ from sqlite_utils import Database
 from .schema import migrations
 
 BUSY_TIMEOUT_MS = 5000
+CACHE_KIB = 64 * 1024
+"""Page cache per connection: imports insert hashed keys all over their indexes, and
+the default 2 MiB cache turns that into disk reads (measured: most of import time)."""
 
 
 class StoreError(RuntimeError):
@@ -33,6 +39,8 @@ def open_db(path: Path, *, create: bool = False) -> Database:
         db = Database(sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000))
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
+        db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        db.execute("PRAGMA synchronous = NORMAL")
         if db.journal_mode != "wal":
             db.enable_wal()
         if migrations.pending(db):

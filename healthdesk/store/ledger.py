@@ -137,12 +137,12 @@ def _contact_before(db: Database, index: dict[str, int], n: int, first_week: int
 
 
 def _invoices(db: Database, index: dict[str, int], first_week: int) -> Invoices:
-    """Invoices that can still matter: recent ones and any unpaid or paid lately."""
-    horizon = monday(first_week).toordinal() - 366
+    """Invoices the loaded weeks can read: due or paid from the first loaded week on,
+    or unpaid (the loaded weeks already include every window's lookback)."""
+    horizon = monday(first_week).toordinal()
     rows = db.execute(
         "SELECT buyer_id, invoice_id, issued_day, due_day, COALESCE(paid_day, :none), amount"
-        " FROM invoices WHERE due_day >= :h OR paid_day IS NULL OR paid_day >= :h"
-        " ORDER BY buyer_id, due_day",
+        " FROM invoices WHERE due_day >= :h OR paid_day IS NULL OR paid_day >= :h",
         {"h": horizon, "none": NO_DAY},
     ).fetchall()
     cols = list(zip(*rows, strict=True)) or [()] * 6
