@@ -62,15 +62,16 @@ def week_span(db: Database) -> tuple[int, int] | None:
     return None if row[0] is None else (int(row[0]), int(row[1]))
 
 
-def _fill(index: dict[str, int], rows: list[tuple], first_week: int, targets: list) -> None:
-    """Scatter GROUP BY rows ``(buyer_id, week, v1, v2…)`` into matrices in one go."""
+def _fill(rows: list[tuple], first_week: int, targets: list) -> None:
+    """Scatter all-numeric rows ``(buyer row, week, v1, v2…)`` into matrices: one C-level
+    conversion of the whole result, no per-value Python work."""
     if not rows:
         return
-    cols = list(zip(*rows, strict=True))
-    b = np.fromiter((index[x] for x in cols[0]), dtype=np.int64, count=len(rows))
-    w = np.asarray(cols[1], dtype=np.int64) - first_week
-    for matrix, values in zip(targets, cols[2:], strict=True):
-        matrix[b, w] = np.asarray(values, dtype=matrix.dtype)
+    data = np.array(rows, dtype=np.float64)
+    b = data[:, 0].astype(np.int64)
+    w = data[:, 1].astype(np.int64) - first_week
+    for k, matrix in enumerate(targets, start=2):
+        matrix[b, w] = data[:, k]
 
 
 def _ids(index: dict[str, int], values: tuple) -> np.ndarray:
@@ -94,8 +95,7 @@ def load(db: Database, first_week: int, last_week: int) -> Ledger:
     n, weeks = len(people), last_week - first_week + 1
     weekly = Weekly.zeros(n, weeks)
     _fill(
-        index,
-        activity.rows(db, first_week, last_week),
+        activity.rows(db, [b.buyer_id for b in people], first_week, last_week),
         first_week,
         [getattr(weekly, name) for name in activity.COLUMNS],
     )
