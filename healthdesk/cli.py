@@ -55,6 +55,14 @@ class Context:
         engine.ensure_scored(db, self.config())
         return db
 
+    def read(self, query: Callable[..., Any]) -> Any:
+        """Run ``query(db, config)`` on the opened database and close it."""
+        db = self.open()
+        try:
+            return query(db, self.config())
+        finally:
+            db.close()
+
 
 def friendly(func: Callable) -> Callable:
     """Turn the errors a user can cause into exit code 1 with a plain message."""
@@ -169,11 +177,7 @@ def report(context: Context, week: str | None, fmt: str) -> None:
     from . import engine, render
 
     week_no = parse_week(week)
-    db = context.open()
-    try:
-        rep = engine.report(db, context.config(), week_no)
-    finally:
-        db.close()
+    rep = context.read(lambda db, config: engine.report(db, config, week_no))
     if fmt == "json":
         click.echo(render.as_json(rep))
     elif fmt == "csv":
@@ -197,22 +201,26 @@ def explain(context: Context, buyer_id: str, week: str | None, fmt: str) -> None
     import json
 
     from . import engine, render
+    from .domain.weeks import label
 
     week_no = parse_week(week)
-    db = context.open()
-    try:
-        rep = engine.report(db, context.config(), week_no)
-    finally:
-        db.close()
-    buyer = next((b for b in rep.buyers if b.buyer_id == buyer_id), None)
+
+    def query(db: Any, config: Any) -> tuple[str, Any]:
+        as_of = engine.latest_week(db) if week_no is None else week_no
+        try:
+            return label(as_of), engine.buyer_report(db, config, buyer_id, as_of)
+        except KeyError:
+            return label(as_of), None
+
+    week_label, buyer = context.read(query)
     if buyer is None:
-        raise click.ClickException(f"no buyer {buyer_id!r} in the portfolio for week {rep.week}")
+        raise click.ClickException(f"no buyer {buyer_id!r} in the portfolio for week {week_label}")
     if fmt == "json":
         click.echo(json.dumps(buyer.to_json(), indent=2, ensure_ascii=False))
     else:
         from rich.console import Console
 
-        render.print_explain(buyer, buyer.why, rep.week, Console())
+        render.print_explain(buyer, buyer.why, week_label, Console())
 
 
 @main.command("config")

@@ -44,6 +44,19 @@ class Buyer:
     churned_on: date | None = None
 
 
+WEEKLY_SUMS = (
+    "leads",
+    "revenue",
+    "cost",
+    "returned",
+    "outbound",
+    "inbound",
+    "replies",
+    "reply_hours",
+)
+"""The additive per buyer-week matrices of ``Weekly`` (``last_contact`` is a maximum)."""
+
+
 @dataclass
 class Weekly:
     """Per buyer × week sums. ``reply_*`` are counted in the week the reply arrived."""

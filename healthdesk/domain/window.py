@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .ledger import Floats, Ints, Ledger
+from .ledger import WEEKLY_SUMS, Floats, Ints, Ledger
 from .weeks import last_day
 
 
@@ -31,19 +31,7 @@ class Cumulative:
 
     def __init__(self, ledger: Ledger) -> None:
         w = ledger.weekly
-        self._sums = {
-            name: _prefix(getattr(w, name))
-            for name in (
-                "leads",
-                "revenue",
-                "cost",
-                "returned",
-                "outbound",
-                "inbound",
-                "replies",
-                "reply_hours",
-            )
-        }
+        self._sums = {name: _prefix(getattr(w, name)) for name in WEEKLY_SUMS}
         running = np.maximum.accumulate(w.last_contact, axis=1)
         self.last_contact = np.maximum(running, ledger.contact_before[:, None])
 

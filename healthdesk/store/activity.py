@@ -10,17 +10,9 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-COLUMNS = (
-    "leads",
-    "revenue",
-    "cost",
-    "returned",
-    "outbound",
-    "inbound",
-    "replies",
-    "reply_hours",
-    "last_contact",
-)
+from ..domain.ledger import WEEKLY_SUMS
+
+COLUMNS = (*WEEKLY_SUMS, "last_contact")
 
 REFRESH = """
 INSERT INTO weekly_activity (week, buyer_id, leads, revenue, cost, returned, outbound,
