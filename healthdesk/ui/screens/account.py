@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...store import views
 from ..messages import AccountRecords, ExplanationLoaded, LoadFailed, RecordsLoaded
@@ -60,7 +60,7 @@ class AccountScreen(Screen):
             yield Static(id="incidents", classes="section")
             yield Static(id="contacts", classes="section")
             yield Static(id="touchpoints", classes="section")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#account-body").focus()

@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...domain.concentration import WhatIf, state, top_share, what_if_leaves
 from .. import format as fmt
+from ..widgets.keybar import KeyBar
 from ..widgets.table import Column, VirtualTable, safe
 
 MUTED = "$text-muted"
@@ -48,7 +49,7 @@ class ConcentrationScreen(Screen):
         yield Static(id="concentration-summary", classes="summary")
         yield Static(id="what-if", classes="state")
         yield VirtualTable(self._columns(), key=lambda r: r.buyer_id, id="shares")
-        yield Footer()
+        yield KeyBar()
 
     def _columns(self) -> list[Column[Share]]:
         return [

@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...store import views
 from ...store.views import Incident
 from .. import format as fmt
 from ..messages import IncidentsLoaded, LoadFailed
+from ..widgets.keybar import KeyBar
 from ..widgets.table import Column, VirtualTable
 
 STATUSES = ("all", "open", "unconfirmed", "confirmed")
@@ -70,7 +71,7 @@ class IncidentsScreen(Screen):
         yield VirtualTable(
             COLUMNS, key=lambda i: i.incident_id, id="incident-log", empty="no incidents"
         )
-        yield Footer()
+        yield KeyBar()
 
     @property
     def table(self) -> VirtualTable[Incident]:

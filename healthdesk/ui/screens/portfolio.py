@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ...store.views import PortfolioRow, spark_values
 from .. import format as fmt
+from ..widgets.keybar import KeyBar
 from ..widgets.table import Column, VirtualTable
 
 BANDS = ("all", "at_risk", "watch")
@@ -75,8 +76,7 @@ class PortfolioScreen(Screen):
         yield Static(id="state", classes="state")
         yield VirtualTable(_columns(), key=lambda r: r.buyer_id, id="buyers",
                            empty="no buyer matches")  # fmt: skip
-        yield Input(placeholder="filter by name, owner, vertical or id", id="filter")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def table(self) -> VirtualTable[PortfolioRow]:
@@ -162,8 +162,16 @@ class PortfolioScreen(Screen):
             parts += [("  filter ", "$text-muted"), (self.text, "$text-accent")]
         return Content.assemble(*parts)
 
-    def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+    def _box(self) -> Input | None:
+        """The filter box, mounted on first use (it is not needed to paint the list)."""
+        found = self.query("#filter")
+        return found.first(Input) if found else None
+
+    async def action_filter(self) -> None:
+        box = self._box()
+        if box is None:
+            box = Input(placeholder="filter by name, owner, vertical or id", id="filter")
+            await self.mount(box)
         box.add_class("open")
         box.focus()
 
@@ -177,19 +185,20 @@ class PortfolioScreen(Screen):
         self._close_filter()
 
     def _close_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        if not box.value:
+        box = self._box()
+        if box is not None and not box.value:
             box.remove_class("open")
         self.table.focus()
 
     def action_clear(self) -> None:
         """Esc: leave the filter box; on the table, drop every filter and sort."""
-        box = self.query_one("#filter", Input)
-        if box.has_focus:
+        box = self._box()
+        if box is not None and box.has_focus:
             self._close_filter()
             return
-        box.value = ""
-        box.remove_class("open")
+        if box is not None:
+            box.value = ""
+            box.remove_class("open")
         self.text, self.band, self.mine = "", "all", False
         self.action_urgency()
 

@@ -138,6 +138,8 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         self.sort_key: str | None = None
         self.sort_reverse = False
         self._widths = [c.width for c in self.columns]
+        self._strips: dict[tuple[str, bool], Strip] = {}
+        self._base: Style | None = None
 
     @property
     def row(self) -> R | None:
@@ -149,6 +151,7 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         current one) if it is still there, else on the same position."""
         keep = keep if keep is not None else (self.key(self.row) if self.row else None)
         self.rows = rows
+        self._strips.clear()
         where = self.cursor
         if keep is not None:
             where = next((i for i, r in enumerate(rows) if self.key(r) == keep), where)
@@ -227,6 +230,8 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
             grow = spare // (len(free) - n)
             widths[i] += grow
             spare -= grow
+        if widths != self._widths:
+            self._strips.clear()
         self._widths = widths
         total = sum(self._widths) + len(self.columns) - 1
         self.virtual_size = Size(total, len(self.rows) + 1)
@@ -240,6 +245,16 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
             self.scroll_to(y=self.cursor, animate=False, immediate=True)
         elif self.cursor >= top + height:
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base = None
+        self._strips.clear()
+
+    def refresh_rows(self) -> None:
+        """Redraw every row (their cells changed without a new list of rows)."""
+        self._strips.clear()
+        self.refresh()
 
     def _style(self, name: str, partial: bool = True) -> Style:
         return self.get_component_rich_style(f"vtable--{name}", partial=partial)
@@ -276,7 +291,9 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        if self._base is None:
+            self._base = self.rich_style
+        base = self._base
         if y == 0:
             header = base + self._style("header", partial=True)
             segments = self._cells(self._header(), header, None)
@@ -291,14 +308,23 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         if index >= len(self.rows):
             return Strip.blank(width, base)
         row = self.rows[index]
-        line = self._style("cursor") if index == self.cursor else None
+        on_cursor = index == self.cursor
+        key = (self.key(row), on_cursor)
+        strip = self._strips.get(key)
+        if strip is None:
+            if len(self._strips) > 4 * max(self.size.height, 10):
+                self._strips.clear()
+            strip = self._strips[key] = self._row_strip(row, base, on_cursor)
+        fill = base + self._style("cursor") if on_cursor else base
+        return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, fill)
+
+    def _row_strip(self, row: R, base: Style, on_cursor: bool) -> Strip:
+        line = self._style("cursor") if on_cursor else None
         cells = [
             c.cell(row, w) if c.sized else c.cell(row)  # type: ignore[call-arg]
             for c, w in zip(self.columns, self._widths, strict=True)
         ]
-        segments = self._cells(cells, base, line)
-        fill = base + line if line is not None else base
-        return Strip(segments).crop(scroll_x, scroll_x + width).extend_cell_length(width, fill)
+        return Strip(self._cells(cells, base, line))
 
 
 def _cut(text: str, width: int, keep_end: bool) -> str:
