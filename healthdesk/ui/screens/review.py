@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, ClassVar
 
 from sqlite_utils import Database
@@ -95,15 +96,17 @@ class ReviewScreen(Screen):
     CSS_PATH = "../review.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "accept", "Accept", id="review.accept"),
-        Binding("c", "change_action", "Action", id="review.action"),
-        Binding("o", "owner", "Owner", id="review.owner"),
-        Binding("d", "due", "Due", id="review.due"),
-        Binding("n", "note", "Note", id="review.note"),
+        Binding("c", "edit('action')", "Action", id="review.action"),
+        Binding("o", "edit('owner')", "Owner", id="review.owner"),
+        Binding("d", "edit('due_on')", "Due", id="review.due"),
+        Binding("n", "edit('note')", "Note", id="review.note"),
         Binding("s", "snooze", "Snooze", id="review.snooze"),
         Binding("x", "reviewed", "No action", id="review.reviewed"),
         Binding("h", "override", "Override", id="review.override"),
         Binding("j,down", "move(1)", "Next", id="review.next"),
         Binding("k,up", "move(-1)", "Previous", show=False, id="review.previous"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="review.page_down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="review.page_up"),
         Binding("f", "finish", "Summary", id="review.summary"),
         Binding("escape", "back", "Back", id="review.back"),
     ]
@@ -123,12 +126,13 @@ class ReviewScreen(Screen):
             queue = OptionList(id="review-queue")
             queue.can_focus = False
             yield queue
-            with VerticalScroll(id="review-detail"):
+            detail = VerticalScroll(id="review-detail")
+            detail.can_focus = False  # arrows move through the queue, not the panel
+            with detail:
                 yield Static(id="review-buyer")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#review-detail").focus()
         self.show_week()
 
     def show_week(self) -> None:
@@ -232,6 +236,10 @@ class ReviewScreen(Screen):
         if self.entries:
             self.current = (self.current + step) % len(self.entries)
             self._show()
+
+    def action_page(self, direction: int) -> None:
+        detail = self.query_one("#review-detail", VerticalScroll)
+        detail.scroll_relative(y=direction * max(detail.size.height - 2, 1), animate=False)
 
     def _next_pending(self) -> None:
         n = len(self.entries)
@@ -357,44 +365,25 @@ class ReviewScreen(Screen):
 
         self.app.push_screen(dialog(target), done)
 
-    def action_change_action(self) -> None:
-        from ...store.interventions import edit
-
-        week = self.week
-        self._edit(
-            lambda t: forms.ActionDialog(t["action"]),
-            "Action changed",
-            lambda db, t, v: edit(db, t["id"], week, action=v),
-        )
-
-    def action_owner(self) -> None:
-        from ...store.interventions import edit
-
-        week = self.week
-        self._edit(
-            lambda t: forms.OwnerDialog(t["owner"] or ""),
-            "Owner changed",
-            lambda db, t, v: edit(db, t["id"], week, owner=v),
-        )
-
-    def action_due(self) -> None:
-        from ...store.interventions import edit
+    def action_edit(self, what: str) -> None:
+        from ...store.interventions import add_note, edit
 
         week = self.week or 0
-        self._edit(
-            lambda t: forms.DueDialog(t["due_on"] or "", week),
-            "Due date changed",
-            lambda db, t, v: edit(db, t["id"], week, due_on=v.isoformat()),
-        )
+        if what == "note":
+            self._edit(lambda t: forms.NoteDialog(f"On #{t['id']}: {t['action']}"), "Note added",
+                       lambda db, t, v: add_note(db, t["id"], v))  # fmt: skip
+            return
+        dialog = {
+            "action": lambda t: forms.ActionDialog(t["action"]),
+            "owner": lambda t: forms.OwnerDialog(t["owner"] or ""),
+            "due_on": lambda t: forms.DueDialog(t["due_on"] or "", week),
+        }[what]
 
-    def action_note(self) -> None:
-        from ...store.interventions import add_note
+        def write(db: Database, target: dict, value: Any) -> None:
+            text = value.isoformat() if isinstance(value, date) else value
+            edit(db, target["id"], week, **{what: text})
 
-        self._edit(
-            lambda t: forms.NoteDialog(f"On #{t['id']}: {t['action']}"),
-            "Note added",
-            lambda db, t, v: add_note(db, t["id"], v),
-        )
+        self._edit(dialog, f"{what.replace('_on', ' date').capitalize()} changed", write)
 
     def action_snooze(self) -> None:
         from ...store import interventions as store
