@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input, Select
 
 from healthdesk.config import Config
-from healthdesk.domain.weeks import monday
+from healthdesk.domain.weeks import label, monday
 from healthdesk.store.db import open_db
 from healthdesk.ui.app import make_app
 from healthdesk.ui.dialogs import review_forms as forms
@@ -301,3 +301,21 @@ async def test_export_replaces_an_existing_file_only_when_asked(
         pilot.app.screen.query_one("#force", Checkbox).value = True
         await submit(pilot, forms.ExportDialog, path=str(target))
     assert target.read_text(encoding="utf-8").startswith("buyer_id,name,owner")
+
+
+async def test_arrows_move_through_the_queue_and_week_keys_review_that_week(
+    db_copy: Path,
+) -> None:
+    app = make_app(db_copy, Config())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        week = screen.week
+        await pilot.press("down", "down")
+        assert screen.current == 2
+        await pilot.press("up")
+        assert screen.current == 1
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.week == week - 1 and screen.week == week - 1
+        assert label(week - 1) in str(screen.query_one("#review-title").content)
+        assert "reviewed" in str(screen.query_one("#review-progress").content)
