@@ -24,12 +24,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from ...domain.interventions import ACTIVE, Suggestion, review_queue, suggest, value_cutoff
 from ...domain.report import BuyerReport
 from ..dialogs import review_forms as forms
 from ..format import BAND_TONE, TONE_STYLE
+from ..widgets.keybar import KeyBar
 
 MARKS = {
     "accepted": ("✓", "$text-success"),
@@ -130,7 +131,7 @@ class ReviewScreen(Screen):
             detail.can_focus = False  # arrows move through the queue, not the panel
             with detail:
                 yield Static(id="review-buyer")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show_week()

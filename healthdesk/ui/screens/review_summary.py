@@ -21,10 +21,11 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...domain.weeks import label
 from ..format import BAND_LABEL, BAND_TONE, TONE_STYLE
+from ..widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from ..dialogs.review_forms import ExportForm
@@ -213,7 +214,7 @@ class ReviewSummary(Screen):
         yield Static(title, id="summary-title", classes="summary")
         with VerticalScroll(id="summary-scroll"):
             yield Static(Content.styled("counting…", "$text-muted"), id="summary-body")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#summary-scroll").focus()
