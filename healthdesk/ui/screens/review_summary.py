@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -28,6 +29,7 @@ from ..format import BAND_LABEL, BAND_TONE, TONE_STYLE
 from ..widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
+    from ...config import Config
     from ..dialogs.review_forms import ExportForm
     from .review import Entry
 
@@ -186,12 +188,66 @@ class SummaryLoaded(Message):
         self.summary = summary
 
 
-class Exported(Message):
-    """An export finished: ``error`` is "" on success, else why nothing was written."""
+def default_path(week: int) -> Path:
+    return Path.cwd() / f"interventions-{label(week)}.csv"
 
-    def __init__(self, text: str, error: str = "") -> None:
-        super().__init__()
-        self.text, self.error = text, error
+
+def write_export(db_path: Path, config: Config, week: int, form: ExportForm) -> int:
+    """The list ``healthdesk export interventions`` writes (stored, else suggested),
+    written atomically where ``form`` says; the number of rows. Call it off the UI thread."""
+    from ... import engine
+    from ...exports.files import write_atomic
+    from ...exports.interventions import render, stored_rows, suggested_rows
+    from ...store import interventions as store
+    from ...store.db import open_db
+
+    db = open_db(db_path)
+    try:
+        report = engine.report(db, config, week)
+        stored = store.for_week(db, week)
+    finally:
+        db.close()
+    rows = stored_rows(report, stored) if stored else suggested_rows(report, week)
+    write_atomic(form.path, render(rows, form.fmt, report.week, not stored), force=form.force)
+    return len(rows)
+
+
+def start_export(screen: Screen, week: int | None) -> None:
+    """Ask where to write ``week``'s intervention list, then write it in a thread worker
+    of ``screen``; the outcome arrives as a notification. Any screen can offer export."""
+    from ..dialogs.review_forms import ExportDialog
+
+    if week is None:
+        return
+    app = screen.app
+
+    def write(form: ExportForm) -> None:
+        from ...exports.files import ExportError
+
+        try:
+            n = write_export(app.db_path, app.config, week, form)
+        except ExportError as exc:
+            app.call_from_thread(app.notify, str(exc), severity="error", markup=False)
+        except Exception as exc:  # shown on screen: a failed export must not end the console
+            app.call_from_thread(
+                app.notify, f"could not export: {exc}", severity="error", markup=False
+            )
+        else:
+            app.call_from_thread(
+                app.notify, f"Wrote {n} interventions to {form.path}", markup=False
+            )
+
+    def chosen(form: ExportForm | None) -> None:
+        if form is not None:
+            screen.run_worker(
+                partial(write, form),
+                thread=True,
+                group="export",
+                exclusive=True,
+                exit_on_error=False,
+            )
+
+    app.push_screen(ExportDialog(default_path(week)), chosen)
 
 
 class ReviewSummary(Screen):
@@ -235,7 +291,8 @@ class ReviewSummary(Screen):
             finally:
                 db.close()
         except Exception as exc:  # shown on screen: a bad read must not end the console
-            self.post_message(Exported("", f"could not count the review: {exc}"))
+            message = f"could not count the review: {exc}"
+            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
             return
         summary = summarize(
             self.week, self.entries, self.before, outcomes, previous, stored, overrides
@@ -248,49 +305,7 @@ class ReviewSummary(Screen):
         self.query_one("#summary-body", Static).update(summary_text(message.summary))
 
     def action_export(self) -> None:
-        from ..dialogs.review_forms import ExportDialog
-
-        default = Path.cwd() / f"interventions-{label(self.week)}.csv"
-        self.app.push_screen(ExportDialog(default), self._export_to)
-
-    def _export_to(self, form: ExportForm | None) -> None:
-        if form is not None:
-            self.export(form)
-
-    @work(thread=True, exclusive=True, group="review-export", exit_on_error=False)
-    def export(self, form: ExportForm) -> None:
-        """The same list as ``healthdesk export interventions``: stored, else suggested."""
-        from ... import engine
-        from ...exports.files import ExportError, write_atomic
-        from ...exports.interventions import render, stored_rows, suggested_rows
-        from ...store import interventions as store
-        from ...store.db import open_db
-
-        try:
-            db = open_db(self.app.db_path)
-            try:
-                report = engine.report(db, self.app.config, self.week)
-                stored = store.for_week(db, self.week)
-            finally:
-                db.close()
-            rows = stored_rows(report, stored) if stored else suggested_rows(report, self.week)
-            write_atomic(
-                form.path, render(rows, form.fmt, report.week, not stored), force=form.force
-            )
-        except ExportError as exc:
-            self.post_message(Exported("", str(exc)))
-            return
-        except Exception as exc:  # shown on screen, see load
-            self.post_message(Exported("", f"could not export: {exc}"))
-            return
-        self.post_message(Exported(f"Wrote {len(rows)} interventions to {form.path}"))
-
-    @on(Exported)
-    def _exported(self, message: Exported) -> None:
-        if message.error:
-            self.notify(message.error, severity="error", markup=False)
-        else:
-            self.notify(message.text, markup=False)
+        start_export(self, self.week)
 
     def action_back(self) -> None:
         self.app.pop_screen()
