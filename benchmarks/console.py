@@ -61,6 +61,7 @@ def build(buyers: int, weeks: int, seed: int = 7) -> Path:
         try:
             import_folder(db, folder)
             engine.rescore(db, Config())
+            db.conn.commit()  # rescore can leave its writes in an open transaction
         finally:
             db.close()
         partial.replace(path)
@@ -149,11 +150,10 @@ async def key_latencies(db: Path, repeat: int) -> dict[str, list[float]]:
             await timed("sort (s)", lambda: pilot.press("s"), lambda b=before: table.sort_key != b)
         await pilot.press("u")
         for letter in "medicare"[:repeat]:
-            count = len(table.rows)
             await pilot.press("slash")
             await timed(
                 "filter (type a letter)",
-                lambda l=letter: pilot.press(l),
+                lambda key=letter: pilot.press(key),
                 lambda: True,
             )
             await pilot.press("enter")

@@ -129,12 +129,21 @@ def portfolio(conn: sqlite3.Connection, week: int) -> list[PortfolioRow]:
         rows.append(
             make(
                 (
-                    buyer_id, r[1] or "", r[2] or "", r[3] or "", *r[4:8], r[8 : 8 + n],
-                    spark.get(buyer_id, ""), *r[8 + n : 13 + n], warnings, new,
-                    open_by_buyer.get(buyer_id, 0), leads or 0.0,
+                    buyer_id,
+                    r[1] or "",
+                    r[2] or "",
+                    r[3] or "",
+                    *r[4:8],
+                    r[8 : 8 + n],
+                    spark.get(buyer_id, ""),
+                    *r[8 + n : 13 + n],
+                    warnings,
+                    new,
+                    open_by_buyer.get(buyer_id, 0),
+                    leads or 0.0,
                 )
             )
-        )  # fmt: skip
+        )
     return rows
 
 
@@ -213,10 +222,19 @@ def incidents(conn: sqlite3.Connection, week: int, buyer_id: str | None = None) 
         status = "confirmed" if confirmed else "unconfirmed" if resolved else "open"
         out.append(
             Incident(
-                r[0], r[1], r[2] or "", r[3][:10], end - r[4], r[5] or "quality",
-                r[6] or "", status, r[9] or "", r[10], r[11],
+                r[0],
+                r[1],
+                r[2] or "",
+                r[3][:10],
+                end - r[4],
+                r[5] or "quality",
+                r[6] or "",
+                status,
+                r[9] or "",
+                r[10],
+                r[11],
             )
-        )  # fmt: skip
+        )
     return out
 
 
@@ -242,11 +260,16 @@ def contacts(conn: sqlite3.Connection, buyer_id: str, week: int) -> list[Contact
     ).fetchall()
     return [
         Contact(
-            r[0], r[1] or "", r[2] or "", bool(r[3]), r[4] or "",
-            r[5] if r[7] is not None and r[7] <= end else None, bool(r[6]) if r[6] is not None else True,
+            r[0],
+            r[1] or "",
+            r[2] or "",
+            bool(r[3]),
+            r[4] or "",
+            r[5] if r[7] is not None and r[7] <= end else None,
+            bool(r[6]) if r[6] is not None else True,
         )
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,8 +297,17 @@ def touchpoints(
         (buyer_id, end, limit),
     ):
         hours = _hours(r[0], r[5], end)
-        out.append(Touchpoint(r[0][:16].replace("T", " "), r[1], r[2] or "", r[3] or "",
-                              r[4] or "", hours, r[6] or ""))  # fmt: skip
+        out.append(
+            Touchpoint(
+                r[0][:16].replace("T", " "),
+                r[1],
+                r[2] or "",
+                r[3] or "",
+                r[4] or "",
+                hours,
+                r[6] or "",
+            )
+        )
     return out
 
 

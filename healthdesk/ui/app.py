@@ -36,15 +36,19 @@ class HealthdeskApp(App[int]):
     COMMANDS: ClassVar = App.COMMANDS | {ActionsProvider}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
-        Binding("left_square_bracket", "week(-1)", "Week back", key_display="[", id="app.week_back"),
-        Binding("right_square_bracket", "week(1)", "Week fwd", key_display="]", id="app.week_forward"),
+        Binding(
+            "left_square_bracket", "week(-1)", "Week back", key_display="[", id="app.week_back"
+        ),
+        Binding(
+            "right_square_bracket", "week(1)", "Week fwd", key_display="]", id="app.week_forward"
+        ),
         Binding("L", "latest_week", "Latest", id="app.latest_week"),
         Binding("p", "portfolio", "Portfolio", show=False, id="app.portfolio"),
         Binding("c", "concentration", "Concentration", id="app.concentration"),
         Binding("i", "incidents", "Incidents", id="app.incidents"),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.force_quit"),
-    ]  # fmt: skip
+    ]
 
     def __init__(self, db: Path, config: Config) -> None:
         super().__init__()

@@ -10,6 +10,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from ui_support import HOSTILE, HOSTILE_ID, OWNER
 
 from healthdesk import engine
 from healthdesk.config import Config
@@ -17,7 +18,6 @@ from healthdesk.ingest.importer import import_folder
 from healthdesk.sample import generate
 from healthdesk.store.db import open_db
 from healthdesk.ui.app import HealthdeskApp, make_app
-from ui_support import HOSTILE, HOSTILE_ID, OWNER
 
 
 def _rename(folder: Path, buyer_id: str, name: str) -> None:
@@ -45,6 +45,7 @@ def portfolio_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     try:
         import_folder(db, folder)
         engine.rescore(db, Config())
+        db.conn.commit()  # rescore can leave its writes in an open transaction
     finally:
         db.close()
     return path

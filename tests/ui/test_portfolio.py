@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ui_support import HOSTILE, HOSTILE_ID, OWNER, ids, lines, settle, text
+
 from healthdesk import engine
 from healthdesk.config import Config
 from healthdesk.store.db import open_db
 from healthdesk.ui.app import HealthdeskApp
 from healthdesk.ui.screens.portfolio import PortfolioScreen
 from healthdesk.ui.widgets.table import VirtualTable
-
-from ui_support import HOSTILE, HOSTILE_ID, OWNER, ids, lines, settle, text
 
 
 def _report(path: Path, week: int | None = None):

@@ -20,6 +20,7 @@ from textual.widgets import Static
 from ...store import views
 from ..messages import AccountRecords, ExplanationLoaded, LoadFailed, RecordsLoaded
 from ..widgets.chart import WeekChart
+from ..widgets.keybar import KeyBar
 from . import account_text as text
 
 HISTORY_WEEKS = 104

@@ -55,10 +55,16 @@ def title(buyer_id: str, row: PortfolioRow | None, week: str) -> Content:
             (buyer_id, "bold"), ("  not in the portfolio as of ", MUTED), (week, "bold")
         )
     return Content.assemble(
-        (buyer_id, "bold"), "  ", (safe(row.name), "bold"),
-        ("  owner ", MUTED), safe(row.owner) or "—", ("  vertical ", MUTED), safe(row.vertical) or "—",
-        ("  as of ", MUTED), (week, "bold"),
-    )  # fmt: skip
+        (buyer_id, "bold"),
+        "  ",
+        (safe(row.name), "bold"),
+        ("  owner ", MUTED),
+        safe(row.owner) or "—",
+        ("  vertical ", MUTED),
+        safe(row.vertical) or "—",
+        ("  as of ", MUTED),
+        (week, "bold"),
+    )
 
 
 def headline(row: PortfolioRow | None) -> Content:
@@ -70,17 +76,23 @@ def headline(row: PortfolioRow | None) -> Content:
         )
     share, tone = fmt.share(row.revenue_share, row.concentration)
     return Content.assemble(
-        ("Health ", MUTED), (f"{row.health}", _tone(fmt.BAND_TONE[row.band])),
+        ("Health ", MUTED),
+        (f"{row.health}", _tone(fmt.BAND_TONE[row.band])),
         (f" {fmt.BAND_LABEL[row.band]}", _tone(fmt.BAND_TONE[row.band])),
         (f"  {fmt.signed(row.health_change)} since last week", MUTED),
-        ("   trust ", MUTED), f"{row.trust_level}% ({row.trust_incidents} incidents)",
-        ("   phase ", MUTED), (fmt.PHASE_LABEL.get(row.phase, row.phase),
-                               _tone("warn") if row.phase == "drift" else ""),
-        ("\nRevenue 13w ", MUTED), fmt.money(row.revenue_13w),
-        ("   share ", MUTED), (share, _tone(tone)),
-        ("   warnings ", MUTED), str(len(row.warnings)),
-        ("   open interventions ", MUTED), str(row.interventions),
-    )  # fmt: skip
+        ("   trust ", MUTED),
+        f"{row.trust_level}% ({row.trust_incidents} incidents)",
+        ("   phase ", MUTED),
+        (fmt.PHASE_LABEL.get(row.phase, row.phase), _tone("warn") if row.phase == "drift" else ""),
+        ("\nRevenue 13w ", MUTED),
+        fmt.money(row.revenue_13w),
+        ("   share ", MUTED),
+        (share, _tone(tone)),
+        ("   warnings ", MUTED),
+        str(len(row.warnings)),
+        ("   open interventions ", MUTED),
+        str(row.interventions),
+    )
 
 
 def components(row: PortfolioRow | None, report: Any) -> Content:
@@ -107,11 +119,13 @@ def components(row: PortfolioRow | None, report: Any) -> Content:
         )
         lines.append(
             Content.assemble(
-                f"{c.name:<13}", (f"{score:>4}", _tone(tone)), (f" × {c.weight:>4.0%}", MUTED),
+                f"{c.name:<13}",
+                (f"{score:>4}", _tone(tone)),
+                (f" × {c.weight:>4.0%}", MUTED),
                 f" = {c.contribution:5.1f}",
                 (f"  ({fmt.signed(c.change, 1)})", _tone("bad") if c.change <= -1 else MUTED),
             )
-        )  # fmt: skip
+        )
         lines.append(Content.assemble("              ", (safe(c.evidence), MUTED)))
     total = Content.assemble(("weighted score ", MUTED), f"{why.raw:.1f}")
     if why.cap is not None:
@@ -149,11 +163,16 @@ def money(report: Any) -> Content:
     return _lines(
         _head("Money"),
         Content.assemble(
-            ("LTV ", MUTED), fmt.money(report.ltv), ("   effective CPL ", MUTED), cpl,
-            ("   revenue 13w ", MUTED), fmt.money(report.revenue_13w),
-            ("   share ", MUTED), fmt.pct(report.revenue_share),
+            ("LTV ", MUTED),
+            fmt.money(report.ltv),
+            ("   effective CPL ", MUTED),
+            cpl,
+            ("   revenue 13w ", MUTED),
+            fmt.money(report.revenue_13w),
+            ("   share ", MUTED),
+            fmt.pct(report.revenue_share),
         ),
-    )  # fmt: skip
+    )
 
 
 def component_history(weeks: list[int], by_week: dict[int, tuple]) -> Content:
@@ -168,17 +187,25 @@ def component_history(weeks: list[int], by_week: dict[int, tuple]) -> Content:
 
 def invoices(rows: list[Invoice]) -> Content:
     lines = [_head("Invoices", "newest first; days late against terms")]
-    lines.append(Content.styled(
-        f"{'invoice':<12} {'issued':<10} {'due':<10} {'terms':>5} {'amount':>10} {'paid':<10} {'late':>5}",
-        MUTED))  # fmt: skip
+    lines.append(
+        Content.styled(
+            f"{'invoice':<12} {'issued':<10} {'due':<10} {'terms':>5} {'amount':>10}"
+            f" {'paid':<10} {'late':>5}",
+            MUTED,
+        )
+    )
     for i in rows:
         late = i.days_late
         tone = "bad" if late > 15 else "warn" if late > 0 else "good"
-        lines.append(Content.assemble(
-            f"{safe(i.invoice_id)[:12]:<12} {i.issued_on:<10} {i.due_on:<10} {i.terms_days:>4}d",
-            f" {fmt.money(i.amount):>10} ", (f"{i.paid_on or 'unpaid':<10}", "" if i.paid_on else _tone("warn")),
-            (f" {late:>+4}d", _tone(tone)),
-        ))  # fmt: skip
+        lines.append(
+            Content.assemble(
+                f"{safe(i.invoice_id)[:12]:<12} {i.issued_on:<10} {i.due_on:<10}",
+                f" {i.terms_days:>4}d",
+                f" {fmt.money(i.amount):>10} ",
+                (f"{i.paid_on or 'unpaid':<10}", "" if i.paid_on else _tone("warn")),
+                (f" {late:>+4}d", _tone(tone)),
+            )
+        )
     if not rows:
         lines.append(Content.styled("no invoices", MUTED))
     return _lines(*lines)
@@ -196,14 +223,20 @@ def incidents(rows: list[Incident], row: PortfolioRow | None, config: Config) ->
                 "bold reverse" if n == counted else MUTED,
             )
         )
-    lines = [_head("Incidents", "open, unconfirmed (resolved, not confirmed) or confirmed"),
-             Content.assemble(*ladder)]  # fmt: skip
+    lines = [
+        _head("Incidents", "open, unconfirmed (resolved, not confirmed) or confirmed"),
+        Content.assemble(*ladder),
+    ]
     for i in rows:
         tone = {"open": "bad", "unconfirmed": "warn", "confirmed": "dim"}[i.status]
-        lines.append(Content.assemble(
-            f"{i.opened_on}  ", (f"{i.status:<11}", _tone(tone)),
-            f" {safe(i.category):<10} {safe(i.severity):<6} ", safe(i.summary),
-        ))  # fmt: skip
+        lines.append(
+            Content.assemble(
+                f"{i.opened_on}  ",
+                (f"{i.status:<11}", _tone(tone)),
+                f" {safe(i.category):<10} {safe(i.severity):<6} ",
+                safe(i.summary),
+            )
+        )
     if not rows:
         lines.append(Content.styled("no incidents", MUTED))
     return _lines(*lines)
@@ -221,10 +254,14 @@ def contacts(rows: list[Contact], week: int) -> Content:
         status = f"left {c.ended_on}" if c.ended_on else f"since {c.started_on or '—'}"
         intro = "" if c.introduced else "  not introduced"
         tone = MUTED if c.ended_on else ""
-        lines.append(Content.assemble(
-            (f"{mark} {safe(c.name)[:24]:<24} ", tone), (f"{safe(c.role)[:26]:<26} {c.level:<12} ", MUTED),
-            (status, tone), (intro, _tone("warn")),
-        ))  # fmt: skip
+        lines.append(
+            Content.assemble(
+                (f"{mark} {safe(c.name)[:24]:<24} ", tone),
+                (f"{safe(c.role)[:26]:<26} {c.level:<12} ", MUTED),
+                (status, tone),
+                (intro, _tone("warn")),
+            )
+        )
     if not rows:
         lines.append(Content.styled("no contacts", MUTED))
     return _lines(*lines)
@@ -236,7 +273,8 @@ def touchpoints(rows: list[Touchpoint]) -> Content:
     ]
     unanswered = sum(t.direction == "outbound" and t.reply_hours is None for t in rows)
     ours = [t for t in rows if t.direction == "inbound" and t.request_type]
-    note = f"buyer replies in {fmt.hours(median(theirs)) if theirs else '—'} (median), {unanswered} unanswered"
+    typical = fmt.hours(median(theirs)) if theirs else "—"
+    note = f"buyer replies in {typical} (median), {unanswered} unanswered"
     lines = [_head("Touchpoints", f"{len(rows)} most recent; {note}")]
     for t in rows:
         target = RESPONSE_TARGET_HOURS.get(t.request_type)
@@ -248,13 +286,19 @@ def touchpoints(rows: list[Touchpoint]) -> Content:
         elif t.reply_hours is None:
             tone = "warn"
         arrow = "→" if t.direction == "outbound" else "←"
-        lines.append(Content.assemble(
-            f"{t.at}  {arrow} {safe(t.channel):<7} {safe(t.kind):<18} ", (f"{reply:<22}", _tone(tone)),
-            (safe(t.note), MUTED),
-        ))  # fmt: skip
+        lines.append(
+            Content.assemble(
+                f"{t.at}  {arrow} {safe(t.channel):<7} {safe(t.kind):<18} ",
+                (f"{reply:<22}", _tone(tone)),
+                (safe(t.note), MUTED),
+            )
+        )
     if ours:
-        met = sum(t.reply_hours is not None and t.reply_hours <= RESPONSE_TARGET_HOURS[t.request_type]
-                  for t in ours if t.request_type in RESPONSE_TARGET_HOURS)  # fmt: skip
+        met = sum(
+            t.reply_hours is not None and t.reply_hours <= RESPONSE_TARGET_HOURS[t.request_type]
+            for t in ours
+            if t.request_type in RESPONSE_TARGET_HOURS
+        )
         lines.append(
             Content.styled(
                 f"our replies to their requests: {met} of {len(ours)} within target", MUTED
@@ -271,9 +315,17 @@ def lifecycle(row: PortfolioRow | None, records: AccountRecords, config: Config)
     today = last_day(records.week)
     month = month_number(started, date.fromordinal(today))
     phase = fmt.PHASE_LABEL.get(row.phase, row.phase) if row is not None else "—"
-    lines = [_head("Lifecycle"), Content.assemble(
-        ("started ", MUTED), records.started_on, ("   month ", MUTED), str(month),
-        ("   phase ", MUTED), phase)]  # fmt: skip
+    lines = [
+        _head("Lifecycle"),
+        Content.assemble(
+            ("started ", MUTED),
+            records.started_on,
+            ("   month ", MUTED),
+            str(month),
+            ("   phase ", MUTED),
+            phase,
+        ),
+    ]
     c = config.checkins
     for days in c.days:
         due = started.toordinal() + days

@@ -53,13 +53,19 @@ class ConcentrationScreen(Screen):
 
     def _columns(self) -> list[Column[Share]]:
         return [
-            Column("name", "buyer", 14, lambda r: (r.name, "accent" if r.buyer_id == self.leaving else ""),
-                   flex=True, max_width=34),
+            Column(
+                "name",
+                "buyer",
+                14,
+                lambda r: (r.name, "accent" if r.buyer_id == self.leaving else ""),
+                flex=True,
+                max_width=34,
+            ),
             Column("revenue", "rev 13w", 10, lambda r: (fmt.money(r.revenue), ""), right=True),
             Column("share", "share", 7, lambda r: fmt.share(r.share, r.state), right=True),
             Column("bar", "share of revenue  ┆20%  ┃25%", 20, self._bar, flex=True, sized=True),
             Column("after", "if gone", 8, self._after, right=True),
-        ]  # fmt: skip
+        ]
 
     @property
     def table(self) -> VirtualTable[Share]:
@@ -108,16 +114,23 @@ class ConcentrationScreen(Screen):
         assert data is not None
         c = self.app.config.concentration
         self.what_if = (
-            None if self.leaving is None
+            None
+            if self.leaving is None
             else what_if_leaves(data.revenue, self.leaving, c.warn, c.alert)
-        )  # fmt: skip
+        )
         after = self.what_if.shares_after if self.what_if else {}
         rows = [
-            Share(r.buyer_id, r.name, r.revenue_13w, r.revenue_share, r.concentration,
-                  after.get(r.buyer_id) if self.what_if else None,
-                  state(after[r.buyer_id], c.warn, c.alert) if r.buyer_id in after else None)
+            Share(
+                r.buyer_id,
+                r.name,
+                r.revenue_13w,
+                r.revenue_share,
+                r.concentration,
+                after.get(r.buyer_id) if self.what_if else None,
+                state(after[r.buyer_id], c.warn, c.alert) if r.buyer_id in after else None,
+            )
             for r in data.rows
-        ]  # fmt: skip
+        ]
         rows.sort(key=lambda r: (-r.revenue, r.buyer_id))
         self.table.set_rows(rows)
         self._summarise()
@@ -128,14 +141,20 @@ class ConcentrationScreen(Screen):
         rows = self.table.rows
         total = sum(data.revenue.values())
         over = [r for r in rows if r.state != "ok"]
-        self.query_one("#concentration-summary", Static).update(Content.assemble(
-            ("As of ", MUTED), (self.app.week_label(), "bold"),
-            ("  revenue 13w ", MUTED), fmt.money(total),
-            ("  top 20% of buyers bring ", MUTED), fmt.pct(top_share(data.revenue)),
-            ("  over 20% ", MUTED), (str(len(over)), fmt.TONE_STYLE["warn" if over else ""]),
-            ("  over 25% ", MUTED),
-            (str(sum(r.state == "alert" for r in rows)), fmt.TONE_STYLE["bad" if over else ""]),
-        ))  # fmt: skip
+        self.query_one("#concentration-summary", Static).update(
+            Content.assemble(
+                ("As of ", MUTED),
+                (self.app.week_label(), "bold"),
+                ("  revenue 13w ", MUTED),
+                fmt.money(total),
+                ("  top 20% of buyers bring ", MUTED),
+                fmt.pct(top_share(data.revenue)),
+                ("  over 20% ", MUTED),
+                (str(len(over)), fmt.TONE_STYLE["warn" if over else ""]),
+                ("  over 25% ", MUTED),
+                (str(sum(r.state == "alert" for r in rows)), fmt.TONE_STYLE["bad" if over else ""]),
+            )
+        )
         self.query_one("#what-if", Static).update(self._what_if_text())
 
     def _what_if_text(self) -> Content:
@@ -145,15 +164,26 @@ class ConcentrationScreen(Screen):
                 "w on a buyer: what if it left?  (w again or esc: back to now)", MUTED
             )
         name = next((r.name for r in self.table.rows if r.buyer_id == w.leaving), w.leaving)
-        crossed = ", ".join(f"{b} → {'over 25%' if s == 'alert' else 'over 20%'}"
-                            for b, s in sorted(w.crossed.items())) or "none"  # fmt: skip
+        crossed = (
+            ", ".join(
+                f"{b} → {'over 25%' if s == 'alert' else 'over 20%'}"
+                for b, s in sorted(w.crossed.items())
+            )
+            or "none"
+        )
         return Content.assemble(
-            ("If ", MUTED), (safe(name), "bold"), (" left: revenue 13w −", MUTED),
-            (fmt.money(w.lost), "bold $text-error"), (f" ({fmt.pct(w.lost_fraction)})", MUTED),
-            (" to ", MUTED), fmt.money(w.total_after),
-            ("; top 20% bring ", MUTED), fmt.pct(w.top_share_after),
-            ("; newly over a line: ", MUTED), (crossed, fmt.TONE_STYLE["warn" if w.crossed else ""]),
-        )  # fmt: skip
+            ("If ", MUTED),
+            (safe(name), "bold"),
+            (" left: revenue 13w −", MUTED),
+            (fmt.money(w.lost), "bold $text-error"),
+            (f" ({fmt.pct(w.lost_fraction)})", MUTED),
+            (" to ", MUTED),
+            fmt.money(w.total_after),
+            ("; top 20% bring ", MUTED),
+            fmt.pct(w.top_share_after),
+            ("; newly over a line: ", MUTED),
+            (crossed, fmt.TONE_STYLE["warn" if w.crossed else ""]),
+        )
 
     def action_what_if(self) -> None:
         row = self.table.row

@@ -34,17 +34,60 @@ def _trust(i: Incident) -> tuple[str, str]:
 
 COLUMNS: list[Column[Incident]] = [
     Column("opened", "opened", 10, lambda i: (i.opened_on, ""), lambda i: i.opened_on),
-    Column("status", "status", 11, lambda i: (i.status, STATUS_TONE[i.status]), lambda i: STATUSES.index(i.status)),
-    Column("name", "buyer", 12, lambda i: (i.name, ""), lambda i: i.name.casefold(), flex=True, max_width=30),
-    Column("trust", "trust", 5, _trust, lambda i: -1 if i.trust_level is None else i.trust_level, right=True),
-    Column("counted", "inc", 3, lambda i: (str(i.trust_incidents if i.trust_incidents is not None else "—"), ""),
-           lambda i: i.trust_incidents or 0, right=True),
+    Column(
+        "status",
+        "status",
+        11,
+        lambda i: (i.status, STATUS_TONE[i.status]),
+        lambda i: STATUSES.index(i.status),
+    ),
+    Column(
+        "name",
+        "buyer",
+        12,
+        lambda i: (i.name, ""),
+        lambda i: i.name.casefold(),
+        flex=True,
+        max_width=30,
+    ),
+    Column(
+        "trust",
+        "trust",
+        5,
+        _trust,
+        lambda i: -1 if i.trust_level is None else i.trust_level,
+        right=True,
+    ),
+    Column(
+        "counted",
+        "inc",
+        3,
+        lambda i: (str(i.trust_incidents if i.trust_incidents is not None else "—"), ""),
+        lambda i: i.trust_incidents or 0,
+        right=True,
+    ),
     Column("category", "category", 10, lambda i: (i.category, ""), lambda i: i.category),
-    Column("severity", "sev", 6, lambda i: (i.severity, "bad" if i.severity == "high" else ""),
-           lambda i: ("low", "medium", "high").index(i.severity) if i.severity in ("low", "medium", "high") else -1),
-    Column("summary", "summary", 12, lambda i: (i.summary, "dim"), lambda i: i.summary.casefold(), flex=True),
+    Column(
+        "severity",
+        "sev",
+        6,
+        lambda i: (i.severity, "bad" if i.severity == "high" else ""),
+        lambda i: (
+            ("low", "medium", "high").index(i.severity)
+            if i.severity in ("low", "medium", "high")
+            else -1
+        ),
+    ),
+    Column(
+        "summary",
+        "summary",
+        12,
+        lambda i: (i.summary, "dim"),
+        lambda i: i.summary.casefold(),
+        flex=True,
+    ),
     Column("id", "id", 9, lambda i: (i.incident_id, "dim"), lambda i: i.incident_id),
-]  # fmt: skip
+]
 
 
 class IncidentsScreen(Screen):
@@ -116,13 +159,20 @@ class IncidentsScreen(Screen):
             return
         self.incidents = message.incidents
         counts = {s: sum(i.status == s for i in self.incidents) for s in STATUSES[1:]}
-        self.query_one("#incidents-summary", Static).update(Content.assemble(
-            ("As of ", MUTED), (self.app.week_label(), "bold"),
-            ("  incidents ", MUTED), str(len(self.incidents)),
-            ("  open ", MUTED), (str(counts["open"]), fmt.TONE_STYLE["bad"]),
-            ("  unconfirmed ", MUTED), (str(counts["unconfirmed"]), fmt.TONE_STYLE["warn"]),
-            ("  confirmed ", MUTED), str(counts["confirmed"]),
-        ))  # fmt: skip
+        self.query_one("#incidents-summary", Static).update(
+            Content.assemble(
+                ("As of ", MUTED),
+                (self.app.week_label(), "bold"),
+                ("  incidents ", MUTED),
+                str(len(self.incidents)),
+                ("  open ", MUTED),
+                (str(counts["open"]), fmt.TONE_STYLE["bad"]),
+                ("  unconfirmed ", MUTED),
+                (str(counts["unconfirmed"]), fmt.TONE_STYLE["warn"]),
+                ("  confirmed ", MUTED),
+                str(counts["confirmed"]),
+            )
+        )
         self.apply()
 
     def apply(self) -> None:
@@ -132,10 +182,15 @@ class IncidentsScreen(Screen):
         table = self.table
         table.set_rows(table.ordered(rows))
         order = table.sort_key or "newest first"
-        self.query_one("#incidents-state", Static).update(Content.assemble(
-            (f"{len(rows)} shown", "bold"), ("  status ", MUTED), self.status,
-            ("  order ", MUTED), order + (" (reversed)" if table.sort_reverse else ""),
-        ))  # fmt: skip
+        self.query_one("#incidents-state", Static).update(
+            Content.assemble(
+                (f"{len(rows)} shown", "bold"),
+                ("  status ", MUTED),
+                self.status,
+                ("  order ", MUTED),
+                order + (" (reversed)" if table.sort_reverse else ""),
+            )
+        )
 
     def action_status(self) -> None:
         self.status = STATUSES[(STATUSES.index(self.status) + 1) % len(STATUSES)]

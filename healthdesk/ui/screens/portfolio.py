@@ -23,30 +23,96 @@ BAND_FILTER = {"all": "all bands", "at_risk": "at risk only", "watch": "watch + 
 def _columns() -> list[Column[PortfolioRow]]:
     return [
         Column("name", "name", 12, lambda r: (r.name, ""), lambda r: r.name.casefold(), flex=True),
-        Column("health", "hlth", 4, lambda r: (str(r.health), fmt.BAND_TONE[r.band]),
-               lambda r: r.health, right=True),
-        Column("change", "Δ", 3, lambda r: (fmt.signed(r.health_change),
-               "bad" if r.health_change <= -5 else "dim"), lambda r: r.health_change, right=True),
-        Column("trend", "18 weeks", 8, lambda r: (fmt.spark(spark_values(r)), "accent"),
-               lambda r: r.health_change, right=True, flex=True, max_width=18),
-        Column("revenue", "rev 13w", 10, lambda r: (fmt.money(r.revenue_13w), ""),
-               lambda r: r.revenue_13w, right=True),
-        Column("share", "share", 7, lambda r: fmt.share(r.revenue_share, r.concentration),
-               lambda r: r.revenue_share, right=True),
-        Column("warnings", "wrn", 3, lambda r: (str(len(r.warnings) or "·") + ("*" if r.new_warnings else ""),
-               "warn" if r.warnings else "dim"), lambda r: len(r.warnings), right=True),
-        Column("trust", "trust", 5, lambda r: (f"{r.trust_level}%",
-               "bad" if r.trust_level <= 50 else "warn" if r.trust_level < 100 else "dim"),
-               lambda r: r.trust_level, right=True),
-        Column("incidents", "inc", 3, lambda r: (str(r.trust_incidents or "·"), ""),
-               lambda r: r.trust_incidents, right=True),
-        Column("interventions", "int", 3, lambda r: (str(r.interventions or "·"), ""),
-               lambda r: r.interventions, right=True),
-        Column("phase", "phase", 8, lambda r: (fmt.PHASE_LABEL.get(r.phase, r.phase),
-               "warn" if r.phase == "drift" else ""), lambda r: fmt.PHASE_ORDER.get(r.phase, 9)),
+        Column(
+            "health",
+            "hlth",
+            4,
+            lambda r: (str(r.health), fmt.BAND_TONE[r.band]),
+            lambda r: r.health,
+            right=True,
+        ),
+        Column(
+            "change",
+            "Δ",
+            3,
+            lambda r: (fmt.signed(r.health_change), "bad" if r.health_change <= -5 else "dim"),
+            lambda r: r.health_change,
+            right=True,
+        ),
+        Column(
+            "trend",
+            "18 weeks",
+            8,
+            lambda r: (fmt.spark(spark_values(r), low=30), "accent"),
+            lambda r: r.health_change,
+            right=True,
+            flex=True,
+            max_width=18,
+        ),
+        Column(
+            "revenue",
+            "rev 13w",
+            10,
+            lambda r: (fmt.money(r.revenue_13w), ""),
+            lambda r: r.revenue_13w,
+            right=True,
+        ),
+        Column(
+            "share",
+            "share",
+            7,
+            lambda r: fmt.share(r.revenue_share, r.concentration),
+            lambda r: r.revenue_share,
+            right=True,
+        ),
+        Column(
+            "warnings",
+            "wrn",
+            3,
+            lambda r: (
+                str(len(r.warnings) or "·") + ("*" if r.new_warnings else ""),
+                "warn" if r.warnings else "dim",
+            ),
+            lambda r: len(r.warnings),
+            right=True,
+        ),
+        Column(
+            "trust",
+            "trust",
+            5,
+            lambda r: (
+                f"{r.trust_level}%",
+                "bad" if r.trust_level <= 50 else "warn" if r.trust_level < 100 else "dim",
+            ),
+            lambda r: r.trust_level,
+            right=True,
+        ),
+        Column(
+            "incidents",
+            "inc",
+            3,
+            lambda r: (str(r.trust_incidents or "·"), ""),
+            lambda r: r.trust_incidents,
+            right=True,
+        ),
+        Column(
+            "interventions",
+            "int",
+            3,
+            lambda r: (str(r.interventions or "·"), ""),
+            lambda r: r.interventions,
+            right=True,
+        ),
+        Column(
+            "phase",
+            "phase",
+            11,
+            lambda r: (fmt.PHASE_LABEL.get(r.phase, r.phase), "warn" if r.phase == "drift" else ""),
+            lambda r: fmt.PHASE_ORDER.get(r.phase, 9),
+        ),
         Column("owner", "owner", 6, lambda r: (r.owner, ""), lambda r: r.owner.casefold()),
         Column("buyer", "id", 5, lambda r: (r.buyer_id, "dim"), lambda r: r.buyer_id),
-    ]  # fmt: skip
+    ]
 
 
 class PortfolioScreen(Screen):
@@ -74,8 +140,9 @@ class PortfolioScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(id="summary", classes="summary")
         yield Static(id="state", classes="state")
-        yield VirtualTable(_columns(), key=lambda r: r.buyer_id, id="buyers",
-                           empty="no buyer matches")  # fmt: skip
+        yield VirtualTable(
+            _columns(), key=lambda r: r.buyer_id, id="buyers", empty="no buyer matches"
+        )
         yield KeyBar()
 
     @property
@@ -107,9 +174,10 @@ class PortfolioScreen(Screen):
         if self.text:
             needle = self.text.casefold()
             rows = [
-                r for r in rows
+                r
+                for r in rows
                 if needle in f"{r.name}\0{r.owner}\0{r.vertical}\0{r.buyer_id}".casefold()
-            ]  # fmt: skip
+            ]
         if self.band == "at_risk":
             rows = [r for r in rows if r.band == "at_risk"]
         elif self.band == "watch":
@@ -138,14 +206,21 @@ class PortfolioScreen(Screen):
         else:
             state = ("ok", fmt.TONE_STYLE["good"])
         return Content.assemble(
-            ("As of ", "$text-muted"), (self.app.week_label(), "bold"),
-            ("  buyers ", "$text-muted"), str(len(rows)),
-            ("  revenue 13w ", "$text-muted"), fmt.money(sum(data.revenue.values())),
-            ("  healthy ", "$text-muted"), (str(bands["healthy"]), fmt.TONE_STYLE["good"]),
-            ("  watch ", "$text-muted"), (str(bands["watch"]), fmt.TONE_STYLE["warn"]),
-            ("  at risk ", "$text-muted"), (str(bands["at_risk"]), fmt.TONE_STYLE["bad"]),
-            ("  concentration ", "$text-muted"), state,
-        )  # fmt: skip
+            ("As of ", "$text-muted"),
+            (self.app.week_label(), "bold"),
+            ("  buyers ", "$text-muted"),
+            str(len(rows)),
+            ("  revenue 13w ", "$text-muted"),
+            fmt.money(sum(data.revenue.values())),
+            ("  healthy ", "$text-muted"),
+            (str(bands["healthy"]), fmt.TONE_STYLE["good"]),
+            ("  watch ", "$text-muted"),
+            (str(bands["watch"]), fmt.TONE_STYLE["warn"]),
+            ("  at risk ", "$text-muted"),
+            (str(bands["at_risk"]), fmt.TONE_STYLE["bad"]),
+            ("  concentration ", "$text-muted"),
+            state,
+        )
 
     def _state(self, shown: int) -> Content:
         total = len(self.app.data.rows) if self.app.data else 0
@@ -153,9 +228,11 @@ class PortfolioScreen(Screen):
         order = table.sort_key or "urgency"
         parts: list[str | tuple[str, str]] = [
             (f"{shown} of {total} shown", "bold"),
-            ("  order ", "$text-muted"), order + (" (reversed)" if table.sort_reverse else ""),
-            ("  band ", "$text-muted"), BAND_FILTER[self.band],
-        ]  # fmt: skip
+            ("  order ", "$text-muted"),
+            order + (" (reversed)" if table.sort_reverse else ""),
+            ("  band ", "$text-muted"),
+            BAND_FILTER[self.band],
+        ]
         if self.mine:
             parts += [("  owner ", "$text-muted"), self.app.owner or "(unknown: set owner)"]
         if self.text:
