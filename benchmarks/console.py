@@ -98,6 +98,18 @@ async def floor_paint() -> float:
         return time.perf_counter() - start
 
 
+async def floor_key(repeat: int) -> float:
+    """A key press that does nothing, timed like the console's keys: the harness cost."""
+    samples = []
+    async with Floor().run_test(size=SIZE) as pilot:
+        for _ in range(repeat):
+            start = time.perf_counter()
+            await pilot.press("x")
+            await pilot.pause()
+            samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
 async def first_paint(db: Path) -> float:
     """From building the app to the portfolio rows painted, measured like the floor:
     the condition, then one pause for the screen to be drawn."""
@@ -208,8 +220,14 @@ async def run(sizes: list[tuple[str, Path]], repeat: int) -> None:
             f"  first painted portfolio {paint * 1000:7.1f} ms   floor {floor * 1000:7.1f} ms"
             f"   ratio {paint / floor:4.2f}×"
         )
+        key_floor = await floor_key(repeat)
+        print(f"  {'key floor (unbound key, Static app)':<32} {key_floor * 1000:7.1f} ms")
         for action, samples in (await key_latencies(db, repeat)).items():
-            print(f"  {action:<32} {median_ms(samples)}  (median of {len(samples)})")
+            extra = statistics.median(samples) - key_floor
+            print(
+                f"  {action:<32} {median_ms(samples)}  ({extra * 1000:+.1f} ms over the key floor,"
+                f" median of {len(samples)})"
+            )
 
 
 def main() -> None:

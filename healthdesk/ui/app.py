@@ -8,11 +8,14 @@ to the one on screen are read ahead so stepping through history does not wait.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
 import time
 from collections import OrderedDict
+from multiprocessing.pool import Pool
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import App
@@ -26,6 +29,8 @@ from .commands import ActionsProvider
 from .messages import LoadFailed, Week, WeekLoaded, WeeksLoaded
 
 CACHE_WEEKS = 12
+WARM_AFTER = 1.0
+"""Seconds after the first paint to start the explanation process (off the paint)."""
 
 
 class HealthdeskApp(App[int]):
@@ -61,6 +66,7 @@ class HealthdeskApp(App[int]):
         self.cache: OrderedDict[int, Week] = OrderedDict()
         self.started = time.perf_counter()
         self.ready_after: float | None = None
+        self._jobs: Pool | None = None
 
     def get_default_screen(self) -> Screen:
         from .screens.portfolio import PortfolioScreen
@@ -69,6 +75,34 @@ class HealthdeskApp(App[int]):
 
     def on_mount(self) -> None:
         self.load_start()
+
+    def on_unmount(self) -> None:
+        if self._jobs is not None:
+            self._jobs.terminate()
+
+    def explain(self, buyer_id: str, week: int) -> Any:
+        """Start ``jobs.explain`` in the worker process; the caller (a thread worker)
+        waits on the result without holding the GIL."""
+        from . import jobs
+
+        return self._pool().apply_async(jobs.explain, (self.db_path, self.config, buyer_id, week))
+
+    def _warm(self) -> None:
+        """Start the worker process and its imports before the first account opens."""
+        from . import jobs
+
+        self._pool().apply_async(jobs.warm)
+
+    def _pool(self) -> Pool:
+        if self._jobs is None:
+            # Textual captures sys.stderr (fileno -1); multiprocessing's resource
+            # tracker hands that descriptor to its child, so lend it the real one.
+            captured, sys.stderr = sys.stderr, sys.__stderr__
+            try:
+                self._jobs = multiprocessing.get_context("spawn").Pool(1)
+            finally:
+                sys.stderr = captured
+        return self._jobs
 
     @property
     def latest(self) -> int | None:
@@ -126,6 +160,7 @@ class HealthdeskApp(App[int]):
         self.week = message.data.week
         self._show(message.data)
         if self.ready_after is None:
+            self.set_timer(WARM_AFTER, self._warm)
             self.ready_after = time.perf_counter() - self.started
             self.log.info(f"first portfolio ready after {self.ready_after:.3f} s")
 

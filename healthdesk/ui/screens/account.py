@@ -129,17 +129,9 @@ class AccountScreen(Screen):
 
     @work(thread=True, exclusive=True, group="explain", exit_on_error=False)
     def load_explanation(self, week: int) -> None:
-        from ... import engine
-        from ...store.db import open_db
-
+        """The full explanation, computed in the app's worker process (see ``jobs``)."""
         try:
-            db = open_db(self.app.db_path)
-            try:
-                report = engine.buyer_report(db, self.app.config, self.buyer_id, week)
-            except KeyError:
-                report = None
-            finally:
-                db.close()
+            report = self.app.explain(self.buyer_id, week).get()
         except Exception as exc:  # shown on screen, see load_records
             self.post_message(LoadFailed(f"{self.buyer_id}'s explanation", str(exc)))
             return
