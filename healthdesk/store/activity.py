@@ -47,12 +47,14 @@ def refresh(db: Database, from_week: int) -> None:
 
 def rows(db: Database, buyer_ids: list[str], first_week: int, last_week: int) -> list[tuple]:
     """``(row of the buyer in buyer_ids, week, *COLUMNS)`` for the weeks in range. The
-    buyer's position comes from SQL (a temp table) so every value is a number."""
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS buyer_row (buyer_id TEXT PRIMARY KEY, i INT)")
-    db.execute("DELETE FROM buyer_row")
-    db.conn.executemany(
-        "INSERT INTO buyer_row VALUES (?, ?)", [(b, i) for i, b in enumerate(buyer_ids)]
-    )
+    buyer's position comes from SQL (a keyed temp table, filled in its own committed
+    step so no transaction is left open) so every value is a number."""
+    with db.atomic():
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS buyer_row (buyer_id TEXT PRIMARY KEY, i INT)")
+        db.execute("DELETE FROM buyer_row")
+        db.conn.executemany(
+            "INSERT INTO buyer_row VALUES (?, ?)", [(b, i) for i, b in enumerate(buyer_ids)]
+        )
     return db.execute(
         f"SELECT r.i, a.week, {', '.join('a.' + c for c in COLUMNS)}"
         " FROM weekly_activity a JOIN buyer_row r ON r.buyer_id = a.buyer_id"
