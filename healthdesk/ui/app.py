@@ -51,6 +51,7 @@ class HealthdeskApp(App[int]):
         Binding("p", "portfolio", "Portfolio", show=False, id="app.portfolio"),
         Binding("c", "concentration", "Concentration", id="app.concentration"),
         Binding("i", "incidents", "Incidents", id="app.incidents"),
+        Binding("r", "review", "Weekly review", id="app.review"),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.force_quit"),
     ]
@@ -241,6 +242,11 @@ class HealthdeskApp(App[int]):
         from .screens.account import AccountScreen
 
         self.push_screen(AccountScreen(buyer_id))
+
+    def action_review(self) -> None:
+        from .screens.review import ReviewScreen
+
+        self._open(ReviewScreen())
 
     def _open(self, screen: Screen) -> None:
         """Open a top-level view; the portfolio stays underneath, so Esc returns to it."""

@@ -72,7 +72,7 @@ async def test_sort_by_a_column_and_reverse_keeps_the_cursor_on_its_buyer(
         assert healths == sorted(healths)
         assert table.row.buyer_id == chosen
         assert "hlt▲" in lines(table)[0]
-        await pilot.press("r")
+        await pilot.press("R")
         assert [r.health for r in table.rows] == sorted(healths, reverse=True)
         assert table.row.buyer_id == chosen
         await pilot.press("u")

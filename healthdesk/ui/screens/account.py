@@ -19,6 +19,7 @@ from textual.widgets import Static
 
 from ...store import views
 from ..messages import AccountRecords, ExplanationLoaded, LoadFailed, RecordsLoaded
+from ..widgets.audit import AuditTrail
 from ..widgets.chart import WeekChart
 from ..widgets.keybar import KeyBar
 from . import account_text as text
@@ -61,6 +62,7 @@ class AccountScreen(Screen):
             yield Static(id="incidents", classes="section")
             yield Static(id="contacts", classes="section")
             yield Static(id="touchpoints", classes="section")
+            yield AuditTrail(self.buyer_id, id="audit")
         yield KeyBar()
 
     def on_mount(self) -> None:

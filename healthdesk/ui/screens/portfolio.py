@@ -125,7 +125,8 @@ class PortfolioScreen(Screen):
         Binding("m", "mine", "Mine", id="portfolio.mine"),
         Binding("s", "sort(1)", "Sort", id="portfolio.sort_next"),
         Binding("S", "sort(-1)", "Sort back", show=False, id="portfolio.sort_previous"),
-        Binding("r", "reverse", "Reverse", show=False, id="portfolio.reverse"),
+        Binding("R", "reverse", "Reverse", show=False, id="portfolio.reverse"),
+        Binding("e", "export", "Export", id="portfolio.export"),
         Binding("u", "urgency", "Urgency order", show=False, id="portfolio.urgency"),
         Binding("escape", "clear", "Clear filters", show=False, id="portfolio.clear"),
     ]
@@ -294,6 +295,11 @@ class PortfolioScreen(Screen):
     def action_reverse(self) -> None:
         self.table.sort_reverse = not self.table.sort_reverse
         self.apply()
+
+    def action_export(self) -> None:
+        from .review_summary import start_export
+
+        start_export(self, self.app.week)
 
     def action_urgency(self) -> None:
         self.table.sort_key, self.table.sort_reverse = None, False
