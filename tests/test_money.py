@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pytest
 from helpers import PRICE, Portfolio, build_report
 
 from healthdesk.config import Config, load_config
 from healthdesk.domain import money
-from healthdesk.domain.report import top_share
+from healthdesk.domain.concentration import top_share
 
 
 def test_ltv_of_15000_a_month_at_25_percent_margin_and_5_percent_churn_is_75000() -> None:
@@ -51,9 +50,9 @@ def test_net_revenue_retention_counts_only_buyers_active_a_year_ago() -> None:
 
 
 def test_top_20_percent_share_reads_the_top_fifth_of_buyers() -> None:
-    revenue = np.array([80.0, 5.0, 5.0, 5.0, 5.0, 0.0])
+    revenue = {f"B{k}": v for k, v in enumerate([80.0, 5.0, 5.0, 5.0, 5.0, 0.0])}
     assert top_share(revenue) == pytest.approx(0.80)
-    ten = np.array([40.0, 40.0] + [2.5] * 8)
+    ten = {f"B{k}": v for k, v in enumerate([40.0, 40.0] + [2.5] * 8)}
     assert top_share(ten) == pytest.approx(0.80)
 
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..config import Config
 from . import money
+from .concentration import top_share
 from .details import warnings
 from .explain import Why, explain
 from .ledger import Ledger
@@ -81,15 +82,6 @@ class Report:
         }
 
 
-def top_share(revenue: np.ndarray, fraction: float = 0.2) -> float:
-    """Share of revenue brought by the top ``fraction`` of buyers with any revenue."""
-    positive = np.sort(revenue[revenue > 0])[::-1]
-    if positive.size == 0:
-        return 0.0
-    top = max(1, math.ceil(fraction * positive.size))
-    return float(positive[:top].sum() / positive.sum())
-
-
 def churn_for(ledger: Ledger, config: Config, week: int) -> float:
     """The configured monthly churn, else the book's measured one, else the fallback."""
     if config.money.monthly_churn is not None:
@@ -128,7 +120,7 @@ def build(
     portfolio = Portfolio(
         buyers=int(listed.sum()),
         revenue_13w=round(float(scores.revenue.sum()), 2),
-        top_20pct_share=round(top_share(scores.revenue), 4),
+        top_20pct_share=round(top_share(dict(zip(ids, scores.revenue.tolist(), strict=True))), 4),
         concentration_alerts=sorted(ids[b] for b in np.flatnonzero(scores.concentration == 2)),
         concentration_warnings=sorted(ids[b] for b in np.flatnonzero(scores.concentration == 1)),
         bands={
