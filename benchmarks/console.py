@@ -49,6 +49,7 @@ def build(buyers: int, weeks: int, seed: int = 7) -> Path:
     """A scored portfolio database, built once per size and reused."""
     path = WORK / f"console-{buyers}x{weeks}-s{seed}.db"
     if path.exists():
+        open_db(path).close()  # bring a cached database up to the current schema
         return path
     WORK.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=WORK) as tmp:
