@@ -21,6 +21,7 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.timer import Timer
 
 from ..config import Config
 from ..domain.weeks import label
@@ -29,6 +30,9 @@ from .commands import ActionsProvider
 from .messages import LoadFailed, Week, WeekLoaded, WeeksLoaded
 
 CACHE_WEEKS = 12
+READ_AHEAD_AFTER = 0.3
+"""Seconds a week stays on screen before its neighbours are read: a worker reading
+while the screen paints would take the GIL from the paint."""
 WARM_AFTER = 1.0
 """Seconds after the first paint to start the explanation process (off the paint)."""
 
@@ -68,6 +72,7 @@ class HealthdeskApp(App[int]):
         self.started = time.perf_counter()
         self.ready_after: float | None = None
         self._jobs: Pool | None = None
+        self._read_ahead: Timer | None = None
 
     def get_default_screen(self) -> Screen:
         from .screens.portfolio import PortfolioScreen
@@ -187,7 +192,15 @@ class HealthdeskApp(App[int]):
         show = getattr(self.screen, "show_week", None)
         if show is not None:
             show()
-        i = self.weeks.index(data.week)
+        if self._read_ahead is not None:
+            self._read_ahead.stop()
+        self._read_ahead = self.set_timer(READ_AHEAD_AFTER, self._read_neighbours)
+
+    def _read_neighbours(self) -> None:
+        """Read the weeks either side of the one on screen, so ``[``/``]`` need not wait."""
+        if self.data is None:
+            return
+        i = self.weeks.index(self.data.week)
         ahead = [self.weeks[j] for j in (i - 1, i + 1) if 0 <= j < len(self.weeks)]
         missing = [w for w in ahead if w not in self.cache]
         if missing:
