@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -49,6 +50,39 @@ async def _history(pilot: Pilot) -> None:
         await _settle(pilot)
 
 
+async def _review(pilot: Pilot) -> None:
+    """The second account with a health override: two suggestions, the second selected.
+
+    The override stays in the scratch database, so the summary shot lists it too."""
+    await pilot.press("r")
+    await _settle(pilot)
+    await pilot.press("j", "h")
+    await _settle(pilot)
+    form = pilot.app.screen
+    form.query_one("#health", Input).value = "55"
+    form.query_one(
+        "#reason", Input
+    ).value = "Paid the overdue invoice by phone; volume back in December"
+    await pilot.press("ctrl+s")
+    for _ in range(50):  # the save re-scores the buyer in a worker: wait until it lands
+        await _settle(pilot)
+        if pilot.app.screen.entry.buyer.override:
+            break
+    await pilot.press("tab")
+    pilot.app.clear_notifications()
+
+
+async def _review_summary(pilot: Pilot) -> None:
+    """A few decisions (accept, no action, accept), then the summary (runs last: it
+    writes to the scratch database the other shots read)."""
+    await pilot.press("r")
+    for key in ("a", "j", "x", "a", "f"):
+        await _settle(pilot)
+        await pilot.press(key)
+    await _settle(pilot)
+    pilot.app.clear_notifications()
+
+
 SHOTS: list[tuple[str, Callable[[Pilot], Awaitable[None]] | None]] = [
     ("portfolio", None),
     ("account", _account),
@@ -56,6 +90,8 @@ SHOTS: list[tuple[str, Callable[[Pilot], Awaitable[None]] | None]] = [
     ("incidents", lambda pilot: pilot.press("i")),
     ("help", lambda pilot: pilot.press("question_mark")),
     ("time-travel", _history),
+    ("review", _review),
+    ("review-summary", _review_summary),
 ]
 
 

@@ -110,7 +110,7 @@ async def test_full_review_across_two_sessions_is_stored_and_exported(
         assert screen.current == 3 and screen.progress() == (3, len(entries))
         for entry in screen.entries[3:]:
             assert screen.entry.buyer.buyer_id == entry.buyer.buyer_id
-            await pilot.press("a" if entry.suggestions else "x")
+            await pilot.press("A" if entry.suggestions else "x")  # A: every suggestion
             await settle(pilot)
             if entry.suggestions:  # "x" moves on by itself, "a" stays for edits
                 await pilot.press("j")

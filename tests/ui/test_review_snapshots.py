@@ -35,8 +35,20 @@ async def _decide_then_summary(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def _second_suggestion(pilot: Pilot) -> None:
+    """The second account has two suggestions: select the second one (marked ▶)."""
+    await _review(pilot)
+    await pilot.press("j", "tab")
+    await pilot.pause()
+
+
 def test_review_screen_snapshot(snap_compare, db_copy: Path) -> None:
     assert snap_compare(make_app(db_copy, Config()), terminal_size=SIZE, run_before=_review)
+
+
+def test_review_selected_suggestion_snapshot(snap_compare, db_copy: Path) -> None:
+    app = make_app(db_copy, Config())
+    assert snap_compare(app, terminal_size=SIZE, run_before=_second_suggestion)
 
 
 def test_review_summary_snapshot(snap_compare, db_copy: Path) -> None:

@@ -1,102 +1,42 @@
 """Weekly review: the accounts that need a look this week, one decision each.
 
-The queue is ``review_queue`` over the as-of week's report and the week before, with
-the snoozes set before this week: it is the list the manager started the week with, so
-snoozing an account during the review marks it done instead of shrinking "7 of 23".
-Every decision (accept, reviewed, snooze) is written at once with ``record_review``;
-a new app on the same database resumes at the first account without a decision.
-Edits (action, owner, due date, note) apply to the account's most pressing
-intervention, the one behind the first suggestion.
+Loading and saving live in ``review_io.ReviewBase``; this module is the keys and the
+rendering. Every decision (accept, reviewed, snooze) is written at once. An account
+with several suggestions shows them numbered; ``tab``/``shift+tab`` or ``1``–``9``
+select one (marked ▶), and ``a`` accepts, ``c``/``o``/``d``/``n`` edit, the selected
+one only. ``A`` accepts every suggestion of the account at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
 from sqlite_utils import Database
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
-from ...domain.interventions import ACTIVE, Suggestion, review_queue, suggest, value_cutoff
 from ...domain.report import BuyerReport
 from ..dialogs import review_forms as forms
-from ..format import BAND_TONE, TONE_STYLE
 from ..widgets.keybar import KeyBar
-
-MARKS = {
-    "accepted": ("✓", "$text-success"),
-    "reviewed": ("•", "$text-muted"),
-    "snoozed": ("z", "$text-warning"),
-    None: (" ", ""),
-}
+from .review_detail import Hanging, entry_blocks
+from .review_entry import prompt
+from .review_io import ReviewBase
 
 
-@dataclass
-class Entry:
-    """One queued account: its report, why it is queued, and what to do about it."""
-
-    buyer: BuyerReport
-    reasons: tuple[str, ...]
-    suggestions: list[Suggestion]
-    outcome: str | None = None
-    interventions: list[dict] | None = None
-
-    def target(self) -> dict | None:
-        """The open intervention edits apply to: the first suggestion's, else any open one."""
-        active = [i for i in self.interventions or [] if i["status"] in ACTIVE]
-        first = self.suggestions[0].reason_key if self.suggestions else None
-        return next((i for i in active if i["reason_key"] == first), active[0] if active else None)
-
-
-class ReviewLoaded(Message):
-    def __init__(self, week: int, entries: list[Entry], cutoff: float, before: dict) -> None:
-        super().__init__()
-        self.week, self.entries, self.cutoff, self.before = week, entries, cutoff, before
-
-
-class ReviewSaved(Message):
-    """A decision or edit is stored; the account's outcome and interventions as now stored."""
-
-    def __init__(
-        self,
-        week: int,
-        buyer_id: str,
-        outcome: str | None,
-        rows: list[dict],
-        notice: str,
-        buyer: BuyerReport | None,
-    ) -> None:
-        super().__init__()
-        self.week, self.buyer_id, self.outcome, self.rows = week, buyer_id, outcome, rows
-        self.notice, self.buyer = notice, buyer
-
-
-class ReviewFailed(Message):
-    def __init__(self, error: str) -> None:
-        super().__init__()
-        self.error = error
-
-
-def _owner_of(interventions: list[dict], buyer_id: str) -> list[dict]:
-    return [r for r in interventions if r["buyer_id"] == buyer_id]
-
-
-class ReviewScreen(Screen):
+class ReviewScreen(ReviewBase):
     """The week's review queue; Esc goes back, ``f`` shows the summary."""
 
     HELP_TITLE = "Weekly review keys"
     CSS_PATH = "../review.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "accept", "Accept", id="review.accept"),
+        Binding("A", "accept_all", "Accept all", show=False, id="review.accept_all"),
         Binding("c", "edit('action')", "Action", id="review.action"),
         Binding("o", "edit('owner')", "Owner", id="review.owner"),
         Binding("d", "edit('due_on')", "Due", id="review.due"),
@@ -106,19 +46,21 @@ class ReviewScreen(Screen):
         Binding("h", "override", "Override", id="review.override"),
         Binding("j,down", "move(1)", "Next", id="review.next"),
         Binding("k,up", "move(-1)", "Previous", show=False, id="review.previous"),
+        Binding("tab", "pick(1)", "Next suggestion", show=False, id="review.pick_next"),
+        Binding(
+            "shift+tab", "pick(-1)", "Previous suggestion", show=False, id="review.pick_previous"
+        ),
+        *(
+            Binding(
+                str(n), f"pick_number({n})", f"Suggestion {n}", show=False, id=f"review.pick_{n}"
+            )
+            for n in range(1, 10)
+        ),
         Binding("pagedown", "page(1)", "Page down", show=False, id="review.page_down"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="review.page_up"),
         Binding("f", "finish", "Summary", id="review.summary"),
         Binding("escape", "back", "Back", id="review.back"),
     ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.week: int | None = None
-        self.entries: list[Entry] = []
-        self.current = 0
-        self.cutoff = 0.0
-        self.before: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="review-title", classes="summary")
@@ -130,7 +72,7 @@ class ReviewScreen(Screen):
             detail = VerticalScroll(id="review-detail")
             detail.can_focus = False  # arrows move through the queue, not the panel
             with detail:
-                yield Static(id="review-buyer")
+                yield Hanging(id="review-buyer")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -150,82 +92,30 @@ class ReviewScreen(Screen):
     def _title(self) -> Content:
         return Content.assemble(("Weekly review", "bold"), " · week of ", self.app.week_label())
 
-    @work(thread=True, exclusive=True, group="review-load", exit_on_error=False)
-    def load(self, week: int) -> None:
-        from ... import engine
-        from ...store import interventions as store
-        from ...store.db import open_db
-
-        try:
-            db = open_db(self.app.db_path)
-            try:
-                now = engine.report(db, self.app.config, week).buyers
-                try:
-                    prev = engine.report(db, self.app.config, week - 1).buyers
-                except engine.NoData:
-                    prev = []
-                queue = review_queue(now, prev, store.snoozes(db, week - 1), week)
-                outcomes = store.reviewed(db, week)
-                stored = store.for_week(db, week)
-            finally:
-                db.close()
-        except Exception as exc:  # shown on screen: a bad read must not end the console
-            self.post_message(ReviewFailed(f"could not read the review queue: {exc}"))
-            return
-        cutoff = value_cutoff(now)
-        entries = [
-            Entry(
-                i.buyer,
-                i.reasons,
-                suggest(i.buyer, week, cutoff),
-                outcomes.get(i.buyer.buyer_id),
-                _owner_of(stored, i.buyer.buyer_id),
-            )
-            for i in queue
-        ]
-        before = {b.buyer_id: b.band for b in prev}
-        self.post_message(ReviewLoaded(week, entries, cutoff, before))
-
-    @on(ReviewLoaded)
-    def _loaded(self, message: ReviewLoaded) -> None:
-        if message.week != self.week:
-            return
-        self.entries, self.cutoff, self.before = message.entries, message.cutoff, message.before
-        pending = [i for i, e in enumerate(self.entries) if e.outcome is None]
-        self.current = pending[0] if pending else 0
+    def loaded(self) -> None:
         queue = self.query_one("#review-queue", OptionList)
-        queue.set_options(self._prompt(e) for e in self.entries)
+        queue.set_options(prompt(e) for e in self.entries)
         self._show()
 
-    def _prompt(self, entry: Entry) -> Content:
-        mark, style = MARKS[entry.outcome]
-        tone = TONE_STYLE[BAND_TONE[entry.buyer.band]]
-        return Content.assemble((mark, style), " ", (entry.buyer.name, tone))
-
-    @property
-    def entry(self) -> Entry | None:
-        return self.entries[self.current] if self.entries else None
-
-    def progress(self) -> tuple[int, int]:
-        """(accounts with a decision this week, accounts in the queue)."""
-        return sum(e.outcome is not None for e in self.entries), len(self.entries)
+    def changed(self, index: int) -> None:
+        queue = self.query_one("#review-queue", OptionList)
+        queue.replace_option_prompt_at_index(index, prompt(self.entries[index]))
+        self._show()
 
     def _set_progress(self, content: Content) -> None:
         self.query_one("#review-progress", Static).update(content)
 
     def _show(self) -> None:
-        from .review_summary import entry_text
-
         done, total = self.progress()
         if not total:
             self._set_progress(Content("Nothing needs a look this week."))
-            self.query_one("#review-buyer", Static).update(Content(""))
+            self.query_one("#review-buyer", Hanging).update([])
             return
         tail = " · all done: f for the summary" if done == total else ""
         self._set_progress(Content(f"{done} of {total} reviewed{tail}"))
         queue = self.query_one("#review-queue", OptionList)
         queue.highlighted = self.current
-        self.query_one("#review-buyer", Static).update(entry_text(self.entry, self.week or 0))
+        self.query_one("#review-buyer", Hanging).update(entry_blocks(self.entry))
 
     @on(OptionList.OptionHighlighted, "#review-queue")
     def _clicked(self, event: OptionList.OptionHighlighted) -> None:
@@ -238,105 +128,60 @@ class ReviewScreen(Screen):
             self.current = (self.current + step) % len(self.entries)
             self._show()
 
+    def action_pick(self, step: int) -> None:
+        """Select the next (previous) suggestion of the account, wrapping."""
+        entry = self.entry
+        if entry is not None and entry.select(entry.selected + step):
+            self._show()
+
+    def action_pick_number(self, number: int) -> None:
+        entry = self.entry
+        if entry is None:
+            return
+        if number > len(entry.slots()):
+            self.notify(f"There is no suggestion {number} here.", timeout=2)
+            return
+        entry.select(number - 1)
+        self._show()
+
     def action_page(self, direction: int) -> None:
         detail = self.query_one("#review-detail", VerticalScroll)
         detail.scroll_relative(y=direction * max(detail.size.height - 2, 1), animate=False)
 
-    def _next_pending(self) -> None:
-        n = len(self.entries)
-        ahead = [(self.current + k) % n for k in range(1, n + 1)]
-        self.current = next((i for i in ahead if self.entries[i].outcome is None), self.current)
-
-    # Writes: each runs in a thread worker with its own connection.
-
-    def save(
-        self, notice: str, write: Callable[[Database, BuyerReport], Any], refresh: bool = False
-    ) -> None:
-        """Run ``write`` for the current account, then re-read what it changed."""
-        entry = self.entry
-        if entry is None or self.week is None:
-            return
-        self._write(self.week, entry.buyer, notice, write, refresh)
-
-    @work(thread=True, group="review-save", exit_on_error=False)
-    def _write(
-        self,
-        week: int,
-        buyer: BuyerReport,
-        notice: str,
-        write: Callable[[Database, BuyerReport], Any],
-        refresh: bool,
-    ) -> None:
-        from ... import engine
-        from ...domain.interventions import InvalidInput
-        from ...store import interventions as store
-        from ...store.db import open_db
-
-        try:
-            db = open_db(self.app.db_path)
-            try:
-                write(db, buyer)
-                outcome = store.reviewed(db, week).get(buyer.buyer_id)
-                rows = _owner_of(store.for_week(db, week), buyer.buyer_id)
-                fresh = (
-                    engine.buyer_report(db, self.app.config, buyer.buyer_id, week)
-                    if refresh
-                    else None
-                )
-            finally:
-                db.close()
-        except InvalidInput as exc:
-            self.post_message(ReviewFailed(str(exc)))
-            return
-        except Exception as exc:  # shown on screen, see load
-            self.post_message(ReviewFailed(f"could not save: {exc}"))
-            return
-        self.post_message(ReviewSaved(week, buyer.buyer_id, outcome, rows, notice, fresh))
-
-    @on(ReviewSaved)
-    def _saved(self, message: ReviewSaved) -> None:
-        if message.week != self.week:
-            return
-        index = next(
-            (i for i, e in enumerate(self.entries) if e.buyer.buyer_id == message.buyer_id), None
-        )
-        if index is None:
-            return
-        entry = self.entries[index]
-        decided = entry.outcome is None and message.outcome in ("reviewed", "snoozed")
-        entry.outcome, entry.interventions = message.outcome, message.rows
-        if message.buyer is not None:
-            entry.buyer = message.buyer
-            entry.suggestions = suggest(message.buyer, message.week, self.cutoff)
-        queue = self.query_one("#review-queue", OptionList)
-        queue.replace_option_prompt_at_index(index, self._prompt(entry))
-        if decided and index == self.current:
-            self._next_pending()
-        self.notify(message.notice, timeout=3, markup=False)
-        self._show()
-
-    @on(ReviewFailed)
-    def _failed(self, message: ReviewFailed) -> None:
-        message.stop()
-        self.notify(message.error, severity="error", markup=False)
+    # Writes: each runs in ReviewBase's thread worker with its own connection.
 
     def action_accept(self) -> None:
-        from ...store import interventions as store
-
+        """Accept the selected suggestion (an open intervention for it; the account accepted)."""
         entry = self.entry
-        if entry is None or self.week is None:
-            return
-        if not entry.suggestions:
+        slot = entry.slot() if entry else None
+        if entry is None or slot is None:
             self.notify("No suggested action here: x marks it reviewed, s snoozes it.")
             return
-        week, owner = self.week, self._owner(entry.buyer)
+        if slot.suggestion is None:
+            self.notify(f"#{slot.intervention['id']} is already open: c, o, d, n edit it.")
+            return
+        self._accept(entry.buyer, [slot.suggestion], f"Accepted {slot.suggestion.action}")
+
+    def action_accept_all(self) -> None:
+        entry = self.entry
+        if entry is None or not entry.suggestions:
+            self.notify("No suggested action here: x marks it reviewed, s snoozes it.")
+            return
+        self._accept(entry.buyer, list(entry.suggestions), "Accepted every suggestion")
+
+    def _accept(self, buyer: BuyerReport, suggestions: list, notice: str) -> None:
+        from ...store import interventions as store
+
+        week, owner = self.week, self._owner(buyer)
+        if week is None:
+            return
 
         def accept(db: Database, buyer: BuyerReport) -> None:
-            for suggestion in entry.suggestions:
+            for suggestion in suggestions:
                 store.upsert(db, suggestion, owner, week)
             store.record_review(db, week, buyer.buyer_id, "accepted")
 
-        self.save(f"Accepted for {entry.buyer.name}", accept)
+        self.save(f"{notice} for {buyer.name}", accept)
 
     def _owner(self, buyer: BuyerReport) -> str:
         """The account's manager when that is a valid login, else the console's user."""
@@ -353,11 +198,11 @@ class ReviewScreen(Screen):
         notice: str,
         write: Callable[[Database, dict, Any], Any],
     ) -> None:
-        """Open ``dialog`` for the account's intervention, then store its answer."""
+        """Open ``dialog`` for the selected intervention, then store its answer."""
         entry = self.entry
         target = entry.target() if entry else None
         if entry is None or target is None:
-            self.notify("Accept the suggestion first (a): there is no open intervention to edit.")
+            self.notify("Accept the selected suggestion first (a): it has no open intervention.")
             return
 
         def done(value: Any) -> None:

@@ -2,15 +2,14 @@
 
 Counts come from the database, not from the screen's memory, so a review finished in a
 second session (after quitting mid-way) sums up both sessions. "Since the last review"
-compares with the previous week's recorded reviews. Also home of ``entry_text``, the
-review screen's account panel, so the two screens word an account the same way.
+compares with the previous week's recorded reviews. Health a person set (an override)
+is listed with the model's number beside it, worded as in the review's account panel.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -25,74 +24,15 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ...domain.weeks import label
-from ..format import BAND_LABEL, BAND_TONE, TONE_STYLE
+from ..format import BAND_LABEL
 from ..widgets.keybar import KeyBar
+from .review_detail import Block, Hanging, bullets, line
+from .review_entry import OVERRIDDEN
 
 if TYPE_CHECKING:
     from ...config import Config
     from ..dialogs.review_forms import ExportForm
-    from .review import Entry
-
-
-def _bullets(title: str, items: list[Content | str]) -> list[Content]:
-    if not items:
-        return []
-    head = [Content.styled(title, "bold $text-accent")]
-    return head + [
-        Content.assemble("  • ", i if isinstance(i, Content) else Content(i)) for i in items
-    ]
-
-
-def _day(iso: str | None) -> str:
-    return f"{date.fromisoformat(iso):%a} {iso}" if iso else "not set"
-
-
-def entry_text(entry: Entry | None, week: int) -> Content:
-    """Why the account is queued, what is suggested, and what has been decided."""
-    if entry is None:
-        return Content("")
-    b = entry.buyer
-    tone = TONE_STYLE[BAND_TONE[b.band]]
-    lines = [
-        Content.assemble((b.name, "bold"), (f"  {b.buyer_id} · owner ", "$text-muted"), b.owner),
-        Content.assemble(
-            (BAND_LABEL[b.band], tone),
-            f" · health {b.health} ({b.health_change:+d} this week)",
-            f" · trust {b.trust['level']}% · {b.revenue_share:.0%} of revenue · {b.phase}",
-        ),
-    ]
-    if b.override:
-        o = b.override
-        lines.append(
-            Content.styled(
-                f"health set by a person (model: {o['computed_health']}) until {o['expires_on']}: "
-                f"{o['reason']}",
-                "$text-warning",
-            )
-        )
-    lines.append(Content(""))
-    lines += _bullets("Why it is in the queue", list(entry.reasons))
-    lines += _bullets("Warnings", [w["detail"] for w in b.warnings])
-    suggested = [
-        Content.assemble((s.action, "bold"), f", due {_day(s.due_on.isoformat())}: ", s.message)
-        for s in entry.suggestions
-    ]
-    lines += _bullets("Suggested", suggested or ["nothing to suggest: review or snooze it"])
-    decided = entry.outcome or "no decision yet"
-    lines += [Content(""), Content.assemble(("Decision: ", "bold $text-accent"), decided)]
-    for r in entry.interventions or []:
-        lines.append(
-            Content.assemble(
-                f"  #{r['id']} ",
-                (r["action"], "bold"),
-                f" · owner {r['owner'] or '—'} · due ",
-                _day(r["due_on"]),
-                f" · {r['status'].replace('_', ' ')}",
-            )
-        )
-        if r.get("note"):
-            lines.append(Content.assemble(("    note: ", "$text-muted"), r["note"]))
-    return Content("\n").join(lines)
+    from .review_entry import Entry
 
 
 @dataclass(frozen=True)
@@ -108,6 +48,7 @@ class Summary:
     new: list[str]
     again: list[str]
     gone: list[str]
+    overridden: list[Content]
 
 
 def summarize(
@@ -148,38 +89,54 @@ def summarize(
         new=[n for b, n in names.items() if b not in previous],
         again=again,
         gone=sorted(b for b in previous if b not in names),
+        overridden=[_override(e) for e in entries if e.buyer.override],
     )
 
 
-def summary_text(s: Summary) -> Content:
+def _override(entry: Entry) -> Content:
+    b = entry.buyer
+    o = b.override or {}
+    return Content.assemble(
+        f"{b.name}: ",
+        (f"{OVERRIDDEN} {b.health}", "bold $text-warning"),
+        (f" (computed {o['computed_health']}) until {o['expires_on']}: ", "$text-warning"),
+        o["reason"],
+    )
+
+
+def summary_text(s: Summary) -> list[Block]:
     done = sum(s.outcomes.values())
     get = s.outcomes.get
-    lines = [
-        Content.styled(f"{done} of {s.queued} accounts reviewed", "bold"),
-        Content(
+    blocks = [
+        line(Content.styled(f"{done} of {s.queued} accounts reviewed", "bold")),
+        line(
             f"  accepted {get('accepted', 0)} · no action {get('reviewed', 0)} · "
             f"snoozed {get('snoozed', 0)}"
         ),
-        Content(
+        line(
             f"  interventions created {s.created} · updated {s.updated} · "
             f"health overrides set {s.overrides}"
         ),
-        Content(""),
     ]
-    lines += _bullets("Still to review", list(s.pending))
-    since = f"Since the last review (week of {label(s.week - 1)}, {s.previous} reviewed)"
+    for title, items in (("Health set by a person", s.overridden), ("Still to review", s.pending)):
+        if items:
+            blocks += [line(), *bullets(title, items)]
+    blocks.append(line())
     if not s.previous:
-        lines.append(
-            Content.styled(
-                f"No review was recorded for the week of {label(s.week - 1)}.", "$text-muted"
+        blocks.append(
+            line(
+                Content.styled(
+                    f"No review was recorded for the week of {label(s.week - 1)}.", "$text-muted"
+                )
             )
         )
-    else:
-        lines.append(Content.styled(since, "bold $text-accent"))
-        lines += _bullets("New in the queue", list(s.new))
-        lines += _bullets("In the queue again", list(s.again))
-        lines += _bullets("No longer in the queue", list(s.gone))
-    return Content("\n").join(lines)
+        return blocks
+    since = f"Since the last review (week of {label(s.week - 1)}, {s.previous} reviewed)"
+    blocks.append(line(Content.styled(since, "bold $text-accent")))
+    blocks += bullets("New in the queue", s.new)
+    blocks += bullets("In the queue again", s.again)
+    blocks += bullets("No longer in the queue", s.gone)
+    return blocks
 
 
 class SummaryLoaded(Message):
@@ -269,10 +226,13 @@ class ReviewSummary(Screen):
         title = Content.assemble(("Review summary", "bold"), f" · week of {label(self.week)}")
         yield Static(title, id="summary-title", classes="summary")
         with VerticalScroll(id="summary-scroll"):
-            yield Static(Content.styled("counting…", "$text-muted"), id="summary-body")
+            yield Hanging(id="summary-body")
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.query_one("#summary-body", Hanging).update(
+            [line(Content.styled("counting…", "$text-muted"))]
+        )
         self.query_one("#summary-scroll").focus()
         self.load()
 
@@ -302,7 +262,7 @@ class ReviewSummary(Screen):
     @on(SummaryLoaded)
     def _loaded(self, message: SummaryLoaded) -> None:
         self.summary = message.summary
-        self.query_one("#summary-body", Static).update(summary_text(message.summary))
+        self.query_one("#summary-body", Hanging).update(summary_text(message.summary))
 
     def action_export(self) -> None:
         start_export(self, self.week)
