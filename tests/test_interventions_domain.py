@@ -12,6 +12,8 @@ from test_interventions_support import sample_path, sample_report, week_number
 
 from healthdesk.config import Bands
 from healthdesk.domain import interventions as iv
+from healthdesk.domain import review_queue as rq
+from healthdesk.domain import suggestions as sg
 from healthdesk.domain.report import Report
 from healthdesk.domain.weeks import monday, week_of
 
@@ -28,13 +30,13 @@ def test_every_at_risk_buyer_gets_a_suggestion(sample_report: Report) -> None:
     week = week_number(sample_report)
     at_risk = [b for b in sample_report.buyers if b.band == "at_risk"]
     assert at_risk
-    cutoff = iv.value_cutoff(sample_report.buyers)
+    cutoff = sg.value_cutoff(sample_report.buyers)
     for buyer in at_risk:
-        suggestions = iv.suggest(buyer, week, cutoff)
+        suggestions = sg.suggest(buyer, week, cutoff)
         assert suggestions, buyer.buyer_id
         assert all(s.due_on >= monday(week) for s in suggestions)
         urgent = [s for s in suggestions if s.action != "diversify"]
-        assert all(s.due_on <= iv.business_days(week, 2) for s in urgent)
+        assert all(s.due_on <= sg.business_days(week, 2) for s in urgent)
 
 
 def test_volume_decline_gets_outreach_quoting_the_drop(sample_report: Report) -> None:
@@ -47,7 +49,7 @@ def test_volume_decline_gets_outreach_quoting_the_drop(sample_report: Report) ->
         revenue_share=0.0,
         trust={"incidents": 0, "level": 100},
     )
-    [s] = iv.suggest(buyer, WEEK, cutoff=1e9)
+    [s] = sg.suggest(buyer, WEEK, cutoff=1e9)
     assert s.action == "proactive outreach"
     assert s.reason_key == "outreach"
     assert s.message == "volume dropped 38% over 4 weeks: what is happening on your end?"
@@ -63,14 +65,14 @@ def test_concentration_alert_suggests_diversify_four_weeks_out(sample_report: Re
         revenue_share=0.28,
         trust={"incidents": 0, "level": 100},
     )
-    [s] = iv.suggest(buyer, WEEK, cutoff=1e9)
+    [s] = sg.suggest(buyer, WEEK, cutoff=1e9)
     assert (s.action, s.reason_key) == ("diversify", "concentration")
     assert s.due_on == date(2026, 12, 14)
 
 
 def test_quality_signals_and_low_trust_get_root_cause(sample_report: Report) -> None:
     buyer = _buyer(sample_report, band="watch", warnings=[], trust={"incidents": 3, "level": 50})
-    [s] = iv.suggest(buyer, WEEK, cutoff=1e9)
+    [s] = sg.suggest(buyer, WEEK, cutoff=1e9)
     assert s.action == "root-cause discovery"
     assert s.signals[0]["code"] == "trust_low"
 
@@ -88,8 +90,8 @@ def test_competitor_on_small_account_is_retention_offer_on_big_one_executive(
         trust={"incidents": 0, "level": 100},
     )
     big = replace(small, revenue_share=0.12)
-    assert iv.suggest(small, WEEK, cutoff=1e9)[0].action == "retention offer"
-    assert iv.suggest(big, WEEK, cutoff=1e9)[0].action == "executive engagement"
+    assert sg.suggest(small, WEEK, cutoff=1e9)[0].action == "retention offer"
+    assert sg.suggest(big, WEEK, cutoff=1e9)[0].action == "executive engagement"
 
 
 def test_at_risk_significant_account_escalates_outreach(sample_report: Report) -> None:
@@ -102,25 +104,25 @@ def test_at_risk_significant_account_escalates_outreach(sample_report: Report) -
         revenue_share=0.01,
         trust={"incidents": 0, "level": 100},
     )
-    [s] = iv.suggest(buyer, WEEK, cutoff=400.0)
+    [s] = sg.suggest(buyer, WEEK, cutoff=400.0)
     assert s.action == "executive engagement"
     assert s.due_on == date(2026, 11, 18)  # at risk: two business days
 
 
 @given(st.integers(min_value=100_000, max_value=110_000), st.integers(min_value=0, max_value=60))
 def test_business_days_land_on_weekdays_in_order(week: int, days: int) -> None:
-    due = iv.business_days(week, days)
+    due = sg.business_days(week, days)
     assert due.weekday() < 5
     assert due >= monday(week)
-    assert iv.business_days(week, days + 1) > due
+    assert sg.business_days(week, days + 1) > due
 
 
 def test_queue_lists_at_risk_and_skips_quiet_healthy_buyers(sample_report: Report) -> None:
     week = week_number(sample_report)
-    queue = iv.review_queue(sample_report.buyers, sample_report.buyers, [], week)
+    queue = rq.review_queue(sample_report.buyers, sample_report.buyers, [], week)
     ids = {item.buyer.buyer_id for item in queue}
     assert {b.buyer_id for b in sample_report.buyers if b.band == "at_risk"} <= ids
-    quiet = [b for b in sample_report.buyers if not iv.attention(b, b)]
+    quiet = [b for b in sample_report.buyers if not rq.attention(b, b)]
     assert quiet and not ids & {b.buyer_id for b in quiet}
 
 
@@ -130,10 +132,10 @@ def test_snoozed_buyer_leaves_queue_until_snooze_ends(sample_report: Report) -> 
     snooze = iv.Snooze(buyer.buyer_id, monday(week), "at_risk")  # covers this Monday only
 
     def ids(w: int) -> set[str]:
-        return {q.buyer.buyer_id for q in iv.review_queue([buyer], [buyer], [snooze], w)}
+        return {q.buyer.buyer_id for q in rq.review_queue([buyer], [buyer], [snooze], w)}
 
     assert ids(week) == set()
-    back = iv.review_queue([buyer], [buyer], [snooze], week + 1)
+    back = rq.review_queue([buyer], [buyer], [snooze], week + 1)
     assert [q.buyer.buyer_id for q in back] == [buyer.buyer_id]
     assert any(r.startswith("snooze ended") for r in back[0].reasons)
 
@@ -142,7 +144,7 @@ def test_snoozed_buyer_returns_when_band_worsens(sample_report: Report) -> None:
     week = week_number(sample_report)
     buyer = next(b for b in sample_report.buyers if b.band == "at_risk")
     snooze = iv.Snooze(buyer.buyer_id, monday(week + 4), "watch")
-    [item] = iv.review_queue([buyer], [buyer], [snooze], week)
+    [item] = rq.review_queue([buyer], [buyer], [snooze], week)
     assert "band worsened to at risk while snoozed" in item.reasons
 
 

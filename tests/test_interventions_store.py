@@ -11,6 +11,7 @@ from test_interventions_support import db, db_copy, sample_path, sample_report
 
 from healthdesk.config import Bands
 from healthdesk.domain import interventions as iv
+from healthdesk.domain import review_queue as rq
 from healthdesk.domain.report import Report
 from healthdesk.domain.weeks import monday, week_of
 from healthdesk.store import interventions as store
@@ -110,7 +111,7 @@ def test_snooze_expiry_returns_account_to_queue(db: Database, sample_report: Rep
     store.snooze(db, buyer.buyer_id, until, "waiting for their budget", WEEK, buyer.band)
 
     def queued(week: int) -> bool:
-        items = iv.review_queue([buyer], [buyer], store.snoozes(db, week), week)
+        items = rq.review_queue([buyer], [buyer], store.snoozes(db, week), week)
         return any(q.buyer.buyer_id == buyer.buyer_id for q in items)
 
     assert not queued(WEEK)

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from ..domain.interventions import suggest, value_cutoff
+from ..domain.suggestions import suggest, value_cutoff
 from .files import csv_text
 
 if TYPE_CHECKING:

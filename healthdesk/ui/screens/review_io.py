@@ -19,8 +19,9 @@ from textual import on, work
 from textual.message import Message
 from textual.screen import Screen
 
-from ...domain.interventions import review_queue, suggest, value_cutoff
 from ...domain.report import BuyerReport
+from ...domain.review_queue import review_queue
+from ...domain.suggestions import suggest, value_cutoff
 from .review_entry import Entry
 
 Write = Callable[[Database, BuyerReport], Any]
