@@ -57,6 +57,9 @@ class PortfolioRow(NamedTuple):
     new_warnings: int
     interventions: int
     leads: float
+    override: tuple[int, str, str] | None = None
+    """A manager's health override in force: (computed health, reason, expires on);
+    ``health`` and ``band`` are then the manager's."""
 
 
 COMPONENTS = ("volume", "payment", "returns", "engagement", "satisfaction", "expansion")
@@ -96,12 +99,19 @@ def scored_weeks(conn: sqlite3.Connection) -> list[int]:
     ]
 
 
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    """Whether ``name`` exists: a database from before the interventions migration
+    (opened read-only, so not migrated) has none of those tables."""
+    return bool(
+        conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone()
+    )
+
+
 def open_interventions(conn: sqlite3.Connection) -> dict[str, int]:
     """Open or in-progress interventions per buyer; empty before that table exists."""
-    exists = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'interventions'"
-    ).fetchone()
-    if not exists:
+    if not _has_table(conn, "interventions"):
         return {}
     marks = ", ".join("?" * len(OPEN_INTERVENTION))
     return dict(
@@ -111,6 +121,16 @@ def open_interventions(conn: sqlite3.Connection) -> dict[str, int]:
             OPEN_INTERVENTION,
         ).fetchall()
     )
+
+
+def overrides(conn: sqlite3.Connection) -> list[tuple[str, int, str, int, str]]:
+    """Every health override, oldest first, as (buyer_id, health, reason, week set,
+    expires on); ``domain.interventions.Override.active`` says which apply to a week."""
+    if not _has_table(conn, "overrides"):
+        return []
+    return conn.execute(
+        "SELECT buyer_id, health, reason, week, expires_on FROM overrides ORDER BY id"
+    ).fetchall()
 
 
 def portfolio(conn: sqlite3.Connection, week: int) -> list[PortfolioRow]:
@@ -142,6 +162,7 @@ def portfolio(conn: sqlite3.Connection, week: int) -> list[PortfolioRow]:
                     new,
                     open_by_buyer.get(buyer_id, 0),
                     leads or 0.0,
+                    None,
                 )
             )
         )

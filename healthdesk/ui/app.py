@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from collections import OrderedDict
+from datetime import date
 from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import Any, ClassVar
@@ -23,7 +24,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
 
-from ..config import Config
+from ..config import Bands, Config
+from ..domain.bands import band_of
+from ..domain.interventions import Override
 from ..domain.weeks import label
 from ..store import views
 from .commands import ActionsProvider
@@ -127,7 +130,7 @@ class HealthdeskApp(App[int]):
             conn = views.connect(self.db_path)
             try:
                 weeks = views.scored_weeks(conn)
-                data = _read_week(conn, weeks[-1]) if weeks else Week(0, [])
+                data = _read_week(conn, weeks[-1], self.config.bands) if weeks else Week(0, [])
             finally:
                 conn.close()
         except Exception as exc:  # reported on screen: the console must not die on a bad file
@@ -148,7 +151,7 @@ class HealthdeskApp(App[int]):
         try:
             conn = views.connect(self.db_path)
             try:
-                data = _read_week(conn, week)
+                data = _read_week(conn, week, self.config.bands)
             finally:
                 conn.close()
         except Exception as exc:  # reported on screen, see load_start
@@ -272,13 +275,40 @@ class HealthdeskApp(App[int]):
         self.exit(0)
 
 
-def _read_week(conn, week: int) -> Week:
-    """A portfolio week, most urgent first (the report's own order)."""
+def _read_week(conn, week: int, bands: Bands) -> Week:
+    """A portfolio week with the managers' overrides in force, most urgent first (the
+    report's own order, which also ranks overridden buyers by the manager's health)."""
     from ..domain.report import urgency
 
-    rows = views.portfolio(conn, week)
+    rows = _overridden(views.portfolio(conn, week), views.overrides(conn), week, bands)
     rows.sort(key=urgency)
     return Week(week, rows, {r.buyer_id: r.revenue_13w for r in rows})
+
+
+def _overridden(
+    rows: list[views.PortfolioRow], stored: list[tuple], week: int, bands: Bands
+) -> list[views.PortfolioRow]:
+    """``rows`` with each active override's health and band, the computed health kept
+    beside it (the same rule as ``domain.interventions.apply_overrides``)."""
+    active = {o.buyer_id: o for o in map(_override, stored) if o.active(week)}
+    if not active:
+        return rows
+    out = []
+    for r in rows:
+        o = active.get(r.buyer_id)
+        if o is not None:
+            r = r._replace(
+                health=o.health,
+                band=band_of(o.health, bands),
+                override=(r.health, o.reason, o.expires_on.isoformat()),
+            )
+        out.append(r)
+    return out
+
+
+def _override(row: tuple) -> Override:
+    buyer_id, health, reason, week, expires_on = row
+    return Override(buyer_id, health, reason, week, date.fromisoformat(expires_on))
 
 
 def make_app(db: Path, config: Config) -> HealthdeskApp:

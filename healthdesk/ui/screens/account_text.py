@@ -80,6 +80,7 @@ def headline(row: PortfolioRow | None) -> Content:
         (f"{row.health}", _tone(fmt.BAND_TONE[row.band])),
         (f" {fmt.BAND_LABEL[row.band]}", _tone(fmt.BAND_TONE[row.band])),
         (f"  {fmt.signed(row.health_change)} since last week", MUTED),
+        *_override(row),
         ("   trust ", MUTED),
         f"{row.trust_level}% ({row.trust_incidents} incidents)",
         ("   phase ", MUTED),
@@ -92,6 +93,18 @@ def headline(row: PortfolioRow | None) -> Content:
         str(len(row.warnings)),
         ("   open interventions ", MUTED),
         str(row.interventions),
+    )
+
+
+def _override(row: PortfolioRow) -> tuple[tuple[str, str], ...]:
+    """A manager's override, said as such: the number on screen is a person's."""
+    if row.override is None:
+        return ()
+    computed, reason, expires_on = row.override
+    return (
+        ("\nOverridden by hand ", _tone("accent")),
+        (f"(computed {computed}) until {expires_on}: ", MUTED),
+        safe(reason),
     )
 
 
