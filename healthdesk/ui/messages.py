@@ -24,6 +24,12 @@ class Week:
     def by_id(self) -> dict[str, PortfolioRow]:
         return {r.buyer_id: r for r in self.rows}
 
+    @cached_property
+    def search_text(self) -> list[str]:
+        """Per row, the casefolded text ``/`` searches (name, owner, vertical, id):
+        built once per week, so a key typed in the filter scans plain strings."""
+        return [f"{r.name}\0{r.owner}\0{r.vertical}\0{r.buyer_id}".casefold() for r in self.rows]
+
 
 class WeeksLoaded(Message):
     """The scored weeks (oldest first) and the portfolio of one of them."""

@@ -172,13 +172,9 @@ class PortfolioScreen(Screen):
         """The as-of week's rows after the filters, in the chosen order."""
         data = self.app.data
         rows = data.rows if data is not None else []
-        if self.text:
+        if self.text and data is not None:
             needle = self.text.casefold()
-            rows = [
-                r
-                for r in rows
-                if needle in f"{r.name}\0{r.owner}\0{r.vertical}\0{r.buyer_id}".casefold()
-            ]
+            rows = [r for r, text in zip(rows, data.search_text, strict=True) if needle in text]
         if self.band == "at_risk":
             rows = [r for r in rows if r.band == "at_risk"]
         elif self.band == "watch":
