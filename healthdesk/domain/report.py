@@ -17,7 +17,7 @@ from . import money
 from .concentration import top_share
 from .details import warnings
 from .explain import Why, explain
-from .ledger import Ledger
+from .ledger import Buyer, Ledger
 from .lifecycle import checkins
 from .scoring import COMPONENTS, CONCENTRATION, WeekScores
 from .weeks import label, last_day
@@ -82,13 +82,14 @@ class Report:
         }
 
 
-def churn_for(ledger: Ledger, config: Config, week: int) -> float:
-    """The configured monthly churn, else the book's measured one, else the fallback."""
+def churn_for(buyers: list[Buyer], config: Config, week: int) -> float:
+    """The configured monthly churn, else the book's measured one (over every buyer),
+    else the fallback."""
     if config.money.monthly_churn is not None:
         return config.money.monthly_churn
     measured = money.monthly_churn(
-        [b.started_on for b in ledger.buyers],
-        [b.churned_on for b in ledger.buyers],
+        [b.started_on for b in buyers],
+        [b.churned_on for b in buyers],
         date.fromordinal(last_day(week)),
     )
     return measured or config.money.fallback_monthly_churn
@@ -102,7 +103,7 @@ def build(
     year_ago_revenue: dict[str, float] | None = None,
 ) -> Report:
     """Assemble the report for ``scores.week``; buyers most urgent first."""
-    churn = churn_for(ledger, config, scores.week)
+    churn = churn_for(ledger.buyers, config, scores.week)
     logged = _checkin_days(ledger)
     rows = [
         _buyer(scores, prev, ledger, config, churn, b, logged.get(b, []))
@@ -135,10 +136,15 @@ def build(
 
 
 def buyer_report(
-    scores: WeekScores, prev: WeekScores | None, ledger: Ledger, config: Config, b: int
+    scores: WeekScores,
+    prev: WeekScores | None,
+    ledger: Ledger,
+    config: Config,
+    b: int,
+    churn: float,
 ) -> BuyerReport:
-    """One buyer's report (row ``b``), without building everyone else's."""
-    churn = churn_for(ledger, config, scores.week)
+    """One buyer's report (row ``b``), without building everyone else's; ``churn`` is
+    the book's (``churn_for``), since the ledger may hold only this buyer."""
     return _buyer(scores, prev, ledger, config, churn, b, _checkin_days(ledger).get(b, []))
 
 

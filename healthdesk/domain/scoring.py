@@ -9,7 +9,7 @@ eroded by open incidents. The caps are part of the explanation, not hidden.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -68,9 +68,15 @@ CAP_NONE, CAP_STOPPED, CAP_TRUST, CAP_WARNING = 0, 1, 2, 3
 class Scorer:
     """Scores weeks of one ledger; holds the prefix sums so each week is cheap."""
 
-    def __init__(self, ledger: Ledger, config: Config) -> None:
+    def __init__(
+        self, ledger: Ledger, config: Config, portfolio_revenue: Mapping[int, float] | None = None
+    ) -> None:
+        """``portfolio_revenue`` maps each week to the whole portfolio's revenue when the
+        ledger holds only part of it (one buyer's explanation), so a share stays a share
+        of the whole book; by default the ledger's own buyers are the book."""
         self.ledger = ledger
         self.config = config
+        self.portfolio_revenue = portfolio_revenue
         self.sums = Cumulative(ledger)
         buyers = ledger.buyers
         self.started = np.array([b.started_on.toordinal() for b in buyers], dtype=np.int64)
@@ -117,8 +123,8 @@ class Scorer:
         weights = _normalised_weights(parts, dataclasses.asdict(cfg.weights), n)
         raw = sum(np.nan_to_num(parts[c].score) * weights[c] for c in COMPONENTS)
         raw = np.where(sum(weights.values()) > 0, raw, NEUTRAL_HEALTH)
-        revenue = at.total("revenue", cfg.concentration.window_weeks) * listed
-        total = revenue.sum()
+        revenue = _cents(at.total("revenue", cfg.concentration.window_weeks)) * listed
+        total = revenue.sum() if self.portfolio_revenue is None else self.portfolio_revenue[week]
         share = revenue / total if total > 0 else np.zeros(n)
         concentration = (share > cfg.concentration.warn).astype(np.int64) + (
             share > cfg.concentration.alert
@@ -152,6 +158,13 @@ class Scorer:
             signals=signals,
             config=cfg,
         )
+
+
+def _cents(amounts: Floats) -> Floats:
+    """Money to the cent. A window total read from prefix sums differs in its last bits
+    with the ledger's first week; rounded, it is the same number whichever weeks were
+    loaded, so a stored revenue (and a total of stored revenues) reproduces it exactly."""
+    return np.round(amounts, 2)
 
 
 def _caps(cfg: Config, rung: Ints, stopped: Bools, signals: Signals) -> tuple[Floats, Ints]:
