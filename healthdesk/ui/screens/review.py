@@ -50,9 +50,15 @@ class ReviewScreen(ReviewBase):
         Binding(
             "shift+tab", "pick(-1)", "Previous suggestion", show=False, id="review.pick_previous"
         ),
+        # One help line for the nine digits: 2-9 carry no description, 1 speaks for all.
         *(
             Binding(
-                str(n), f"pick_number({n})", f"Suggestion {n}", show=False, id=f"review.pick_{n}"
+                str(n),
+                f"pick_number({n})",
+                "Pick suggestion 1–9" if n == 1 else "",
+                show=False,
+                key_display="1…9" if n == 1 else None,
+                id=f"review.pick_{n}",
             )
             for n in range(1, 10)
         ),
