@@ -7,6 +7,7 @@ there is one way to (re)score and one way to build a report.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,7 +16,7 @@ from sqlite_utils import Database
 from .config import Config
 from .domain import report as reports
 from .domain.interventions import apply_overrides
-from .domain.ledger import Buyer, Ledger
+from .domain.ledger import Ledger
 from .domain.scoring import Scorer, WeekScores
 from .domain.weeks import label, week_of_day
 from .store import interventions as intervention_store
@@ -146,24 +147,24 @@ def buyer_report(
     stored = {w: score_store.revenue(db, w) for w in weeks}
     if not all(stored.values()):
         return _buyer_report_in_full(db, config, buyer_id, week)
-    book = ledger_store.buyers(db)
     ledger = ledger_store.load(db, first, week, buyer_id)
-    scorer = Scorer(ledger, config, {w: _portfolio_revenue(book, stored[w]) for w in weeks})
+    ids, started, churned = zip(*ledger_store.tenures(db), strict=True)
+    scorer = Scorer(ledger, config, {w: _portfolio_revenue(ids, stored[w]) for w in weeks})
     now = scorer.week(week)
     if not now.listed[0]:
         raise KeyError(buyer_id)
     if stored[week].get(buyer_id) != float(now.revenue[0]):
         return _buyer_report_in_full(db, config, buyer_id, week)
     prev = scorer.week(week - 1) if week - 1 >= first_data else None
-    churn = reports.churn_for(book, config, week)
+    churn = reports.churn_for(list(started), list(churned), config, week)
     return _overridden(db, config, reports.buyer_report(now, prev, ledger, config, 0, churn), week)
 
 
-def _portfolio_revenue(book: list[Buyer], stored: dict[str, float]) -> float:
+def _portfolio_revenue(ids: Sequence[str], stored: dict[str, float]) -> float:
     """The week's portfolio revenue summed exactly as ``Scorer.week`` sums it: over every
     buyer in id order with zeros for the unlisted (numpy's pairwise sum depends on where
     each value sits, so only the same array gives the same last bits)."""
-    return np.array([stored.get(b.buyer_id, 0.0) for b in book]).sum()
+    return np.array([stored.get(i, 0.0) for i in ids]).sum()
 
 
 def _buyer_report_in_full(
@@ -175,8 +176,7 @@ def _buyer_report_in_full(
     if buyer_id not in ids or not snap.now.listed[ids.index(buyer_id)]:
         raise KeyError(buyer_id)
     b = ids.index(buyer_id)
-    churn = reports.churn_for(snap.ledger.buyers, config, week)
-    built = reports.buyer_report(snap.now, snap.prev, snap.ledger, config, b, churn)
+    built = reports.buyer_report(snap.now, snap.prev, snap.ledger, config, b)
     return _overridden(db, config, built, week)
 
 

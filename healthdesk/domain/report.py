@@ -17,7 +17,7 @@ from . import money
 from .concentration import top_share
 from .details import warnings
 from .explain import Why, explain
-from .ledger import Buyer, Ledger
+from .ledger import Ledger
 from .lifecycle import checkins
 from .scoring import COMPONENTS, CONCENTRATION, WeekScores
 from .weeks import label, last_day
@@ -82,17 +82,19 @@ class Report:
         }
 
 
-def churn_for(buyers: list[Buyer], config: Config, week: int) -> float:
-    """The configured monthly churn, else the book's measured one (over every buyer),
-    else the fallback."""
+def churn_for(started: list[date], churned: list[date | None], config: Config, week: int) -> float:
+    """The configured monthly churn, else the one measured on the whole book (every
+    buyer's start and churn dates), else the fallback."""
     if config.money.monthly_churn is not None:
         return config.money.monthly_churn
-    measured = money.monthly_churn(
-        [b.started_on for b in buyers],
-        [b.churned_on for b in buyers],
-        date.fromordinal(last_day(week)),
-    )
+    measured = money.monthly_churn(started, churned, date.fromordinal(last_day(week)))
     return measured or config.money.fallback_monthly_churn
+
+
+def _ledger_churn(ledger: Ledger, config: Config, week: int) -> float:
+    """``churn_for`` over the ledger's buyers: the book's when the ledger holds them all."""
+    people = ledger.buyers
+    return churn_for([b.started_on for b in people], [b.churned_on for b in people], config, week)
 
 
 def build(
@@ -103,7 +105,7 @@ def build(
     year_ago_revenue: dict[str, float] | None = None,
 ) -> Report:
     """Assemble the report for ``scores.week``; buyers most urgent first."""
-    churn = churn_for(ledger.buyers, config, scores.week)
+    churn = _ledger_churn(ledger, config, scores.week)
     logged = _checkin_days(ledger)
     rows = [
         _buyer(scores, prev, ledger, config, churn, b, logged.get(b, []))
@@ -141,10 +143,12 @@ def buyer_report(
     ledger: Ledger,
     config: Config,
     b: int,
-    churn: float,
+    churn: float | None = None,
 ) -> BuyerReport:
-    """One buyer's report (row ``b``), without building everyone else's; ``churn`` is
-    the book's (``churn_for``), since the ledger may hold only this buyer."""
+    """One buyer's report (row ``b``), without building everyone else's. ``churn`` is
+    the book's (``churn_for``) when the ledger holds only some buyers; by default it is
+    measured on the ledger's."""
+    churn = _ledger_churn(ledger, config, scores.week) if churn is None else churn
     return _buyer(scores, prev, ledger, config, churn, b, _checkin_days(ledger).get(b, []))
 
 

@@ -55,6 +55,16 @@ def buyers(db: Database, buyer_id: str | None = None) -> list[Buyer]:
     ]
 
 
+def tenures(db: Database) -> list[tuple[str, date, date | None]]:
+    """Every buyer's id, start and churn date, ordered by id: all one buyer's explanation
+    needs of the others (the book's churn, the order revenue is summed in), without
+    reading the names and terms of thousands of accounts."""
+    return [
+        (r[0], date.fromisoformat(r[1]), date.fromisoformat(r[2]) if r[2] else None)
+        for r in db.execute("SELECT buyer_id, started_on, churned_on FROM buyers ORDER BY buyer_id")
+    ]
+
+
 def week_span(db: Database) -> tuple[int, int] | None:
     """First and last week with any delivery, return, touchpoint or invoice; None when
     empty (the activity table's key answers the first three without a scan: SQLite
