@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 
 WORK = Path(__file__).resolve().parent / ".work"
+BUYER_REPORTS = 5
+"""Buyers timed by the buyer_report phase, spread over the id range."""
 
 FLOOR_QUERIES = (
     "SELECT buyer_id, week, SUM(leads), SUM(revenue) FROM deliveries GROUP BY buyer_id, week",
@@ -93,7 +95,29 @@ def _report(db_path: str) -> tuple[float, float]:
     return elapsed, _peak_mib()
 
 
-def run(func, *args) -> tuple[float, float]:  # noqa: ANN001 - a process-pool shim
+def _buyer_reports(db_path: str) -> tuple[float, float]:
+    """Mean seconds of ``engine.buyer_report`` (the console's account explanation) for
+    a few buyers of the latest week, after one warm-up call."""
+    from healthdesk import engine
+    from healthdesk.config import Config
+    from healthdesk.store import scores
+    from healthdesk.store.db import open_db
+
+    db = open_db(Path(db_path))
+    config = Config()
+    week = engine.latest_week(db)
+    listed = sorted(scores.revenue(db, week))
+    picks = [listed[int(k * (len(listed) - 1) / (BUYER_REPORTS - 1))] for k in range(BUYER_REPORTS)]
+    engine.buyer_report(db, config, picks[0], week)
+    start = time.perf_counter()
+    for buyer_id in picks:
+        engine.buyer_report(db, config, buyer_id, week)
+    elapsed = (time.perf_counter() - start) / len(picks)
+    db.close()
+    return elapsed, _peak_mib()
+
+
+def run(func, *args) -> tuple[float, float]:
     """Run ``func`` in a fresh process; (seconds, peak MiB of that process)."""
     with mp.get_context("spawn").Pool(1) as pool:
         return pool.apply(func, args)
@@ -111,7 +135,9 @@ def main() -> None:
     rows: list[tuple[str, float, float]] = []
     if not (folder / "buyers.csv").exists():
         shutil.rmtree(folder, ignore_errors=True)
-        rows.append(("generate CSV", *run(_generate, str(folder), args.buyers, args.weeks, args.seed)))
+        rows.append(
+            ("generate CSV", *run(_generate, str(folder), args.buyers, args.weeks, args.seed))
+        )
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     rows.append(("import (validate + write)", *run(_import, str(folder), str(db_path))))
@@ -122,6 +148,8 @@ def main() -> None:
     one = run(_score, str(db_path), True)
     rows.append(("rescore the latest week", *one))
     rows.append(("report, latest week (in memory)", *run(_report, str(db_path))))
+    explain = run(_buyer_reports, str(db_path))
+    rows.append((f"buyer_report, mean of {BUYER_REPORTS}", *explain))
     size = sum(f.stat().st_size for f in folder.iterdir()) / 2**20
     print(f"portfolio: {args.buyers} buyers × {args.weeks} weeks, CSV {size:.0f} MiB")
     print(f"{'phase':34} {'seconds':>8} {'peak MiB':>9} {'× floor':>8}")
@@ -129,6 +157,10 @@ def main() -> None:
         print(f"{name:34} {seconds:8.2f} {peak:9.0f} {seconds / floor:8.2f}")
     print(f"scoring ÷ floor: {full[0] / floor:.2f} (goal ≤ 3)")
     print(f"one-week rescore ÷ full score: {one[0] / full[0]:.1%} (goal ≤ 10%)")
+    print(
+        f"buyer_report: {explain[0] * 1000:.1f} ms a buyer, {explain[0] / floor:.3f} × floor"
+        " (goal < 100 ms)"
+    )
 
 
 if __name__ == "__main__":
