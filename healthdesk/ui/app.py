@@ -8,15 +8,12 @@ to the one on screen are read ahead so stepping through history does not wait.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import sys
 import time
 from collections import OrderedDict
 from datetime import date
-from multiprocessing.pool import Pool
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import App
@@ -36,8 +33,6 @@ CACHE_WEEKS = 12
 READ_AHEAD_AFTER = 0.3
 """Seconds a week stays on screen before its neighbours are read: a worker reading
 while the screen paints would take the GIL from the paint."""
-WARM_AFTER = 1.0
-"""Seconds after the first paint to start the explanation process (off the paint)."""
 
 
 class HealthdeskApp(App[int]):
@@ -74,7 +69,6 @@ class HealthdeskApp(App[int]):
         self.cache: OrderedDict[int, Week] = OrderedDict()
         self.started = time.perf_counter()
         self.ready_after: float | None = None
-        self._jobs: Pool | None = None
         self._read_ahead: Timer | None = None
 
     def get_default_screen(self) -> Screen:
@@ -84,34 +78,6 @@ class HealthdeskApp(App[int]):
 
     def on_mount(self) -> None:
         self.load_start()
-
-    def on_unmount(self) -> None:
-        if self._jobs is not None:
-            self._jobs.terminate()
-
-    def explain(self, buyer_id: str, week: int) -> Any:
-        """Start ``jobs.explain`` in the worker process; the caller (a thread worker)
-        waits on the result without holding the GIL."""
-        from . import jobs
-
-        return self._pool().apply_async(jobs.explain, (self.db_path, self.config, buyer_id, week))
-
-    def _warm(self) -> None:
-        """Start the worker process and its imports before the first account opens."""
-        from . import jobs
-
-        self._pool().apply_async(jobs.warm)
-
-    def _pool(self) -> Pool:
-        if self._jobs is None:
-            # Textual captures sys.stderr (fileno -1); multiprocessing's resource
-            # tracker hands that descriptor to its child, so lend it the real one.
-            captured, sys.stderr = sys.stderr, sys.__stderr__
-            try:
-                self._jobs = multiprocessing.get_context("spawn").Pool(1)
-            finally:
-                sys.stderr = captured
-        return self._jobs
 
     @property
     def latest(self) -> int | None:
@@ -169,7 +135,6 @@ class HealthdeskApp(App[int]):
         self.week = message.data.week
         self._show(message.data)
         if self.ready_after is None:
-            self.set_timer(WARM_AFTER, self._warm)
             self.ready_after = time.perf_counter() - self.started
             self.log.info(f"first portfolio ready after {self.ready_after:.3f} s")
 
