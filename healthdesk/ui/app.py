@@ -9,11 +9,14 @@ to the one on screen are read ahead so stepping through history does not wait.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import App
@@ -29,6 +32,7 @@ from ..store import views
 from .commands import ActionsProvider
 from .messages import LoadFailed, Week, WeekLoaded, WeeksLoaded
 
+T = TypeVar("T")
 CACHE_WEEKS = 12
 READ_AHEAD_AFTER = 0.3
 """Seconds a week stays on screen before its neighbours are read: a worker reading
@@ -70,14 +74,26 @@ class HealthdeskApp(App[int]):
         self.started = time.perf_counter()
         self.ready_after: float | None = None
         self._read_ahead: Timer | None = None
+        self._opening = _in_thread(self._read_latest)
 
     def get_default_screen(self) -> Screen:
         from .screens.portfolio import PortfolioScreen
 
+        self._take_opening()  # read already? then the first frame shows the rows
         return PortfolioScreen()
 
     def on_mount(self) -> None:
-        self.load_start()
+        if not self._take_opening():
+            self.load_start()
+
+    def _take_opening(self) -> bool:
+        """Use the first read if it is done (never waiting for it on this thread)."""
+        if self.ready_after is not None:
+            return True
+        if not self._opening.done() or self._opening.exception() is not None:
+            return False
+        self._weeks_loaded(WeeksLoaded(*self._opening.result()))
+        return True
 
     @property
     def latest(self) -> int | None:
@@ -89,16 +105,21 @@ class HealthdeskApp(App[int]):
             return "loading…"
         return label(self.week) + (" (latest)" if self.week == self.latest else " (history)")
 
+    def _read_latest(self) -> tuple[list[int], Week]:
+        """The scored weeks and the latest week's portfolio, in one connection."""
+        conn = views.connect(self.db_path)
+        try:
+            weeks = views.scored_weeks(conn)
+            return weeks, _read_week(conn, weeks[-1], self.config.bands) if weeks else Week(0, [])
+        finally:
+            conn.close()
+
     @work(thread=True, exclusive=True, group="weeks", exit_on_error=False)
     def load_start(self) -> None:
-        """The scored weeks and the latest week's portfolio, in one connection."""
+        """Hand over the first read, begun with the app so that it overlaps Textual's
+        own start-up instead of following it."""
         try:
-            conn = views.connect(self.db_path)
-            try:
-                weeks = views.scored_weeks(conn)
-                data = _read_week(conn, weeks[-1], self.config.bands) if weeks else Week(0, [])
-            finally:
-                conn.close()
+            weeks, data = self._opening.result()
         except Exception as exc:  # reported on screen: the console must not die on a bad file
             self.post_message(LoadFailed("portfolio", str(exc)))
             return
@@ -129,6 +150,7 @@ class HealthdeskApp(App[int]):
     def _weeks_loaded(self, message: WeeksLoaded) -> None:
         self.weeks = message.weeks
         if not self.weeks:
+            self.ready_after = time.perf_counter() - self.started
             self.notify("No scored weeks yet: import data first.", severity="warning")
             return
         self._store(message.data)
@@ -157,7 +179,8 @@ class HealthdeskApp(App[int]):
     def _show(self, data: Week) -> None:
         """Make ``data`` the week on screen, then read its neighbours ahead."""
         self.data = data
-        show = getattr(self.screen, "show_week", None)
+        screen = self.screen_stack[-1] if self.screen_stack else None
+        show = getattr(screen, "show_week", None)
         if show is not None:
             show()
         if self._read_ahead is not None:
@@ -274,6 +297,20 @@ def _overridden(
 def _override(row: tuple) -> Override:
     buyer_id, health, reason, week, expires_on = row
     return Override(buyer_id, health, reason, week, date.fromisoformat(expires_on))
+
+
+def _in_thread(read: Callable[[], T]) -> Future[T]:
+    """Run ``read`` on a new daemon thread; its result (or error) in the future."""
+    future: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(read())
+        except BaseException as exc:  # handed to whoever waits on the future
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="healthdesk-open", daemon=True).start()
+    return future
 
 
 def make_app(db: Path, config: Config) -> HealthdeskApp:
