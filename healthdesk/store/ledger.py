@@ -67,13 +67,15 @@ def tenures(db: Database) -> list[tuple[str, date, date | None]]:
 
 def week_span(db: Database) -> tuple[int, int] | None:
     """First and last week with any delivery, return, touchpoint or invoice; None when
-    empty (the activity table's key answers the first three without a scan: SQLite
-    seeks a lone MIN or MAX on a key, but scans the table for both in one SELECT)."""
+    empty. Each bound is its own lone MIN or MAX, which SQLite answers with one seek on
+    a key or index (``weekly_activity``'s key, ``invoices``' issued_day index); both in
+    one SELECT, or on an expression, would scan the table."""
     row = db.execute(
         "SELECT MIN(lo), MAX(hi) FROM ("
         " SELECT (SELECT MIN(week) FROM weekly_activity) lo,"
         " (SELECT MAX(week) FROM weekly_activity) hi"
-        " UNION ALL SELECT MIN((issued_day - 1) / 7), MAX((issued_day - 1) / 7) FROM invoices)"
+        " UNION ALL SELECT (SELECT (MIN(issued_day) - 1) / 7 FROM invoices),"
+        " (SELECT (MAX(issued_day) - 1) / 7 FROM invoices))"
     ).fetchone()
     return None if row[0] is None else (int(row[0]), int(row[1]))
 

@@ -267,3 +267,14 @@ def m004_health_history_index(db: Database) -> None:
     alone instead of one table lookup per week."""
     db.execute('DROP INDEX IF EXISTS "idx_weekly_scores_buyer_id_week"')
     db["weekly_scores"].create_index(["buyer_id", "week", "health"])
+
+
+@migrations()
+def m005_record_indexes(db: Database) -> None:
+    """Index the per-buyer record tables by buyer, so one account (its explanation and
+    its records on the account screen) reads its own rows instead of scanning every
+    buyer's; and invoices by issue day for the data's week span."""
+    db["invoices"].create_index(["buyer_id", "issued_day"])
+    db["invoices"].create_index(["issued_day"])
+    db["incidents"].create_index(["buyer_id", "opened_day"])
+    db["surveys"].create_index(["buyer_id", "day"])

@@ -95,11 +95,18 @@ class AccountScreen(Screen):
         for part in ("#component-history", "#lifecycle", "#invoices", "#incidents",
                      "#contacts", "#touchpoints"):  # fmt: skip
             self._set(part, text.loading(part[1:]))
-        self.load_records(week)
-        if row is not None:
-            self.load_explanation(week)
-        else:
+        if row is None:
             self._set("#changes", Content(""))
+        self.call_after_refresh(self._read, week, row is not None)
+
+    def _read(self, week: int, listed: bool) -> None:
+        """Start the reads once the stored row is on screen: workers running while the
+        screen first paints would take the GIL from the paint."""
+        if week != self.shown_week:
+            return
+        self.load_records(week)
+        if listed:
+            self.load_explanation(week)
 
     def _set(self, selector: str, content: Content) -> None:
         self.query_one(selector, Static).update(content)
