@@ -181,8 +181,12 @@ class HealthdeskApp(App[int]):
         self.data = data
         screen = self.screen_stack[-1] if self.screen_stack else None
         show = getattr(screen, "show_week", None)
-        if show is not None:
-            show()
+        if show is not None and screen is not None:
+            # A screen still composing has no widgets to fill yet: it draws once mounted.
+            if screen.is_mounted:
+                show()
+            else:
+                screen.call_later(show)
         if self._read_ahead is not None:
             self._read_ahead.stop()
         self._read_ahead = self.set_timer(READ_AHEAD_AFTER, self._read_neighbours)
