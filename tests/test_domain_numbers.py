@@ -24,7 +24,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from healthdesk.config import Config
+from healthdesk.domain.explain import Why
 from healthdesk.domain.lifecycle import month_number, month_numbers, phase_of, yyyymmdd
+from healthdesk.domain.report import BuyerReport, urgency
 from healthdesk.domain.scoring import trust_level
 
 LADDER = {0: 100, 1: 90, 2: 75, 3: 50, 4: 25, 5: 0, 6: 0, 9: 0}
@@ -321,3 +323,31 @@ def test_health_change_is_the_difference_from_the_previous_week(stopped_db: Path
             assert buyer["health_change"] == buyer["health"] - before[bid]["health"]
     stop = {b["buyer_id"]: b for b in report_json(stopped_db, monday(WEEKS - 2))["buyers"]}
     assert stop["STOP"]["health_change"] < 0
+
+
+def test_a_new_warning_ranks_an_account_above_the_same_account_with_an_old_one() -> None:
+    why = Why(**{f.name: None for f in dataclasses.fields(Why)})
+    old = BuyerReport(
+        buyer_id="B1",
+        name="n",
+        owner="o",
+        vertical="v",
+        phase="established",
+        month=20,
+        health=60,
+        health_change=0,
+        band="watch",
+        components={},
+        trust={},
+        revenue_13w=1000.0,
+        revenue_share=0.1,
+        concentration="ok",
+        warnings=[{"code": "payment_late", "detail": "late"}],
+        new_warnings=0,
+        ltv=0.0,
+        effective_cpl=None,
+        checkins=[],
+        why=why,
+    )
+    new = dataclasses.replace(old, buyer_id="B2", new_warnings=1)
+    assert sorted([old, new], key=urgency) == [new, old]

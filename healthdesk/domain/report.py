@@ -40,6 +40,9 @@ class BuyerReport:
     revenue_share: float
     concentration: str
     warnings: list[dict[str, str]]
+    new_warnings: int
+    """Warnings raised this week that were not raised the week before (0 in a buyer's
+    first listed week: nothing to compare with)."""
     ltv: float
     effective_cpl: float | None
     checkins: list[dict[str, object]]
@@ -162,8 +165,12 @@ def _checkin_days(ledger: Ledger) -> dict[int, list[date]]:
 
 
 def urgency(b: BuyerReport) -> tuple:
-    """Most urgent first: risk (low and falling health, warnings, drift) × value (revenue)."""
-    risk = (100 - b.health) + max(-b.health_change, 0) * 2 + 5 * len(b.warnings)
+    """Most urgent first: risk (low and falling health, warnings, drift) × value (revenue).
+
+    A warning new this week counts twice: the same signs as last week were seen last
+    Monday, a new one is this week's news."""
+    risk = (100 - b.health) + max(-b.health_change, 0) * 2
+    risk += 5 * len(b.warnings) + 5 * b.new_warnings
     risk += 15 if b.phase == "drift" and b.warnings else 0
     return (-(risk * (1 + math.log1p(b.revenue_13w))), b.buyer_id)
 
@@ -208,6 +215,7 @@ def _buyer(
         revenue_share=float(s.share[b]),
         concentration=CONCENTRATION[int(s.concentration[b])],
         warnings=warnings(s, led, b),
+        new_warnings=_new_warnings(s, prev, b),
         ltv=round(money.ltv(money.monthly_revenue(revenue, weeks), margin, churn), 2),
         effective_cpl=_round(money.effective_cpl(revenue, leads, returned)),
         checkins=checkins(
@@ -220,6 +228,13 @@ def _buyer(
         ),
         why=explain(s, prev, led, b),
     )
+
+
+def _new_warnings(s: WeekScores, prev: WeekScores | None, b: int) -> int:
+    if prev is None or not prev.listed[b]:
+        return 0
+    before = set(prev.signals.codes(b))
+    return sum(code not in before for code in s.signals.codes(b))
 
 
 def _round(x: float | None) -> float | None:

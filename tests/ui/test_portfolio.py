@@ -35,6 +35,8 @@ async def test_portfolio_shows_every_buyer_in_the_reports_urgency_order(
             row = shown[b.buyer_id]
             assert (row.health, row.health_change, row.band) == (b.health, b.health_change, b.band)
             assert row.trust_level == b.trust["level"]
+            assert row.new_warnings == b.new_warnings
+        assert any(b.new_warnings for b in report.buyers)
         header = text(pilot, "#summary")
         assert report.week in header and "(latest)" in header
         assert f"{report.portfolio.revenue_13w:,.0f}" in header
