@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime
 
+from ..store.keys import digest, touchpoint_key
 from .contract import ACCEPTABLE_REASONS
 
 
@@ -26,8 +26,7 @@ def _keyed(r: dict) -> dict:
     """The row as stored (dates as ISO text) with ``row_key``, the natural key of an
     event row: a hash of the whole row, column order aside, so re-imports add nothing."""
     row = _isos(r)
-    text = "\x1f".join("\x00" if v is None else str(v) for _, v in sorted(row.items()))
-    return {"row_key": hashlib.sha1(text.encode()).hexdigest(), **row}
+    return {"row_key": digest(v for _, v in sorted(row.items())), **row}
 
 
 def _isos(r: dict) -> dict:
@@ -83,8 +82,10 @@ def _touchpoint(r: dict) -> tuple[dict, int]:
     replied = r["replied_at"] if r["direction"] == "outbound" else None
     day = _day(r["at"])
     reply_day = _day(replied)
+    stored = _isos(r)
     row = {
-        **_keyed(r),
+        "row_key": touchpoint_key(stored),
+        **stored,
         "day": day,
         "week": _week(day),
         "reply_day": reply_day,

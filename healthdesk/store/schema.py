@@ -278,3 +278,32 @@ def m005_record_indexes(db: Database) -> None:
     db["invoices"].create_index(["issued_day"])
     db["incidents"].create_index(["buyer_id", "opened_day"])
     db["surveys"].create_index(["buyer_id", "day"])
+
+
+@migrations()
+def m006_touchpoint_keys(db: Database) -> None:
+    """Rekey touchpoints on (buyer, at, direction, channel) (``store.keys``). Rows that
+    were one touchpoint imported twice, before and after its reply, become one: the
+    last imported wins, as it would on a re-import now."""
+    from .keys import TOUCHPOINT_KEY, touchpoint_key
+
+    seen: dict[str, int] = {}
+    rekeyed: list[tuple[str, int]] = []
+    merged = 0
+    for rowid, *values in db.execute(
+        f"SELECT rowid, {', '.join(TOUCHPOINT_KEY)} FROM touchpoints ORDER BY rowid"
+    ).fetchall():
+        key = touchpoint_key(dict(zip(TOUCHPOINT_KEY, values, strict=True)))
+        if key in seen:
+            db.execute("DELETE FROM touchpoints WHERE rowid = ?", (seen[key],))
+            merged += 1
+        seen[key] = rowid
+        rekeyed.append((f"rekey:{key}", rowid))
+    # Two passes, so a new key never meets an old one still waiting to be changed.
+    db.conn.executemany("UPDATE touchpoints SET row_key = ? WHERE rowid = ?", rekeyed)
+    db.execute("UPDATE touchpoints SET row_key = substr(row_key, 7)")
+    if merged:  # the weekly sums and the scores read the removed copies: redo both
+        from .activity import refresh
+
+        refresh(db, -(10**9))
+        db.execute("DELETE FROM meta WHERE key = 'scored_with'")
