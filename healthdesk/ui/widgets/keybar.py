@@ -7,6 +7,7 @@ draws the same hints as one line of ``Content``.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
@@ -35,8 +36,13 @@ class KeyBar(Static):
         if self.is_attached and screen is self.screen:
             self._draw()
 
+    def on_resize(self) -> None:
+        self._draw()
+
     def _draw(self) -> None:
-        parts: list[str | tuple[str, str]] = []
+        """As many whole hints as fit, in the screen's order; when some do not, the
+        last hint is ``?``, whose help screen lists them all (never a cut-off key)."""
+        hints: list[tuple[str, str]] = []
         seen: set[str] = set()
         for active in self.screen.active_bindings.values():
             binding = active.binding
@@ -44,6 +50,24 @@ class KeyBar(Static):
                 continue
             seen.add(binding.action)
             key = binding.key_display or self.app.get_key_display(binding)
-            parts += [(f" {key} ", "bold $footer-key-foreground"), f"{binding.description} "]
-        parts += [(" ^p ", "bold $footer-key-foreground"), "palette"]
+            hints.append((key, binding.description))
+        hints.append(("^p", "palette"))
+        help_hint = next((h for h in hints if h[0] == "?"), ("?", "Help"))
+        room = self.size.width or self.app.size.width
+        if sum(map(_width, hints)) > room:
+            fitted, used = [], _width(help_hint)
+            for hint in (h for h in hints if h != help_hint):
+                if used + _width(hint) > room:
+                    break
+                fitted.append(hint)
+                used += _width(hint)
+            hints = [*fitted, help_hint]
+        parts: list[str | tuple[str, str]] = []
+        for key, description in hints:
+            parts += [(f" {key} ", "bold $footer-key-foreground"), f"{description} "]
         self.update(Content.assemble(*parts))
+
+
+def _width(hint: tuple[str, str]) -> int:
+    key, description = hint
+    return cell_len(key) + cell_len(description) + 3
