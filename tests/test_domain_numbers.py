@@ -27,6 +27,7 @@ from healthdesk.config import Config
 from healthdesk.domain.explain import Why
 from healthdesk.domain.lifecycle import month_number, month_numbers, phase_of, yyyymmdd
 from healthdesk.domain.report import BuyerReport, urgency
+from healthdesk.domain.responsiveness import grade
 from healthdesk.domain.scoring import trust_level
 
 LADDER = {0: 100, 1: 90, 2: 75, 3: 50, 4: 25, 5: 0, 6: 0, 9: 0}
@@ -351,3 +352,24 @@ def test_a_new_warning_ranks_an_account_above_the_same_account_with_an_old_one()
     )
     new = dataclasses.replace(old, buyer_id="B2", new_warnings=1)
     assert sorted([old, new], key=urgency) == [new, old]
+
+
+@pytest.mark.parametrize(
+    ("request_type", "hours", "expected"),
+    [
+        ("urgent_quality", 0.5, "excellent"),
+        ("urgent_quality", 0.75, "good"),
+        ("urgent_quality", 4.0, "acceptable"),
+        ("urgent_quality", 4.1, "late"),
+        ("billing", 8.0, "good"),
+        ("volume", 8.0, "excellent"),
+        ("volume", 47.0, "acceptable"),
+        ("contract", 73.0, "late"),
+        ("contract", None, "late"),
+        ("", 1.0, None),
+    ],
+)
+def test_our_replies_are_graded_by_domain_md_targets(
+    request_type: str, hours: float | None, expected: str | None
+) -> None:
+    assert grade(request_type, hours) == expected

@@ -8,7 +8,11 @@ from pathlib import Path
 from textual.command import CommandPalette
 from ui_support import HOSTILE, HOSTILE_ID, ids, lines, settle, text
 
+from healthdesk import engine
+from healthdesk.config import Config
+from healthdesk.domain.responsiveness import grade
 from healthdesk.domain.weeks import label
+from healthdesk.store.db import open_db
 from healthdesk.ui.app import HealthdeskApp
 from healthdesk.ui.dialogs.help import HelpScreen
 from healthdesk.ui.screens.account import AccountScreen
@@ -180,3 +184,32 @@ async def test_command_palette_runs_actions_and_opens_accounts(app: HealthdeskAp
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, AccountScreen) and app.screen.buyer_id == HOSTILE_ID
+
+
+async def test_account_check_ins_and_reply_grades_are_the_domains(
+    app: HealthdeskApp, portfolio_db: Path
+) -> None:
+    db = open_db(portfolio_db)
+    try:
+        report = engine.report(db, Config())
+    finally:
+        db.close()
+    graded_replies = 0
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        for buyer in report.buyers[:12]:
+            app.open_account(buyer.buyer_id)
+            await settle(pilot)
+            lifecycle = text(pilot, "#lifecycle")
+            for check in buyer.checkins:
+                state = f"done {check['done_on']}" if check["done_on"] else check["status"]
+                assert f"{check['days']}-day check-in due {check['due_on']}  {state}" in lifecycle
+            records = app.screen.records
+            for t in records.touchpoints:
+                graded = grade(t.request_type, t.reply_hours)
+                if t.direction == "inbound" and graded is not None:
+                    assert f"({graded}; " in text(pilot, "#touchpoints")
+                    graded_replies += 1
+            await pilot.press("escape")
+            await settle(pilot)
+    assert graded_replies > 0

@@ -13,7 +13,8 @@ from typing import Any
 from textual.content import Content
 
 from ...config import Config
-from ...domain.lifecycle import month_number
+from ...domain.lifecycle import checkins, month_number
+from ...domain.responsiveness import acceptable_hours, grade
 from ...domain.weeks import last_day
 from ...store.views import COMPONENTS, Contact, Incident, Invoice, PortfolioRow, Touchpoint
 from .. import format as fmt
@@ -23,14 +24,8 @@ from ..widgets.table import safe
 Part = str | tuple[str, str]
 MUTED = "$text-muted"
 HEAD = "bold $text-accent"
-RESPONSE_TARGET_HOURS = {
-    "urgent_quality": 4,
-    "billing": 24,
-    "volume": 48,
-    "product": 48,
-    "contract": 72,
-}
-"""DOMAIN.md's "acceptable" reply time to a buyer's request, by request type."""
+GRADE_TONE = {"excellent": "good", "good": "good", "acceptable": "", "late": "bad"}
+CHECKIN_TONE = {"done": "good", "upcoming": "dim", "overdue": "bad", "missed": "warn"}
 
 
 def _lines(*lines: Content) -> Content:
@@ -290,31 +285,28 @@ def touchpoints(rows: list[Touchpoint]) -> Content:
     note = f"buyer replies in {typical} (median), {unanswered} unanswered"
     lines = [_head("Touchpoints", f"{len(rows)} most recent; {note}")]
     for t in rows:
-        target = RESPONSE_TARGET_HOURS.get(t.request_type)
         reply = fmt.hours(t.reply_hours) if t.reply_hours is not None else "no reply"
-        tone = ""
-        if t.direction == "inbound" and target is not None:
-            tone = "bad" if t.reply_hours is None or t.reply_hours > target else "good"
-            reply += f" (target {target} h)"
-        elif t.reply_hours is None:
-            tone = "warn"
+        tone = "warn" if t.reply_hours is None else ""
+        graded = grade(t.request_type, t.reply_hours) if t.direction == "inbound" else None
+        if graded is not None:
+            tone = GRADE_TONE[graded]
+            reply += f" ({graded}; {acceptable_hours(t.request_type):g} h ok)"
         arrow = "→" if t.direction == "outbound" else "←"
         lines.append(
             Content.assemble(
                 f"{t.at}  {arrow} {safe(t.channel):<7} {safe(t.kind):<18} ",
-                (f"{reply:<22}", _tone(tone)),
+                (f"{reply:<28}", _tone(tone)),
                 (safe(t.note), MUTED),
             )
         )
-    if ours:
-        met = sum(
-            t.reply_hours is not None and t.reply_hours <= RESPONSE_TARGET_HOURS[t.request_type]
-            for t in ours
-            if t.request_type in RESPONSE_TARGET_HOURS
-        )
+    graded = [grade(t.request_type, t.reply_hours) for t in ours]
+    if any(g is not None for g in graded):
+        met = sum(g is not None and g != "late" for g in graded)
         lines.append(
             Content.styled(
-                f"our replies to their requests: {met} of {len(ours)} within target", MUTED
+                f"our replies to their requests: {met} of {sum(g is not None for g in graded)}"
+                " within the acceptable time",
+                MUTED,
             )
         )
     return _lines(*lines)
@@ -340,17 +332,14 @@ def lifecycle(row: PortfolioRow | None, records: AccountRecords, config: Config)
         ),
     ]
     c = config.checkins
-    for days in c.days:
-        due = started.toordinal() + days
-        done = next((d for d in records.checkins if d >= due - c.early_days), None)
-        due_on = date.fromordinal(due).isoformat()
-        if done is not None:
-            state, tone = f"done {date.fromordinal(done).isoformat()}", "good"
-        elif today > due + c.grace_days:
-            state, tone = "overdue: none logged", "bad"
-        else:
-            state, tone = "upcoming", "dim"
+    logged = [date.fromordinal(d) for d in records.checkins]
+    as_of = date.fromordinal(today)
+    for check in checkins(started, c.days, logged, as_of, c.grace_days, c.early_days):
+        state = f"done {check['done_on']}" if check["done_on"] else str(check["status"])
         lines.append(
-            Content.assemble(f"{days:>3}-day check-in due {due_on}  ", (state, _tone(tone)))
+            Content.assemble(
+                f"{check['days']:>3}-day check-in due {check['due_on']}  ",
+                (state, _tone(CHECKIN_TONE[str(check["status"])])),
+            )
         )
     return _lines(*lines)
