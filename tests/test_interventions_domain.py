@@ -56,6 +56,20 @@ def test_volume_decline_gets_outreach_quoting_the_drop(sample_report: Report) ->
     assert s.due_on == date(2026, 11, 20)  # watch: Friday of the as-of week
 
 
+def test_a_buyer_who_stopped_buying_is_asked_in_one_sentence(sample_report: Report) -> None:
+    detail = "no leads in the last weeks (baseline 76/week): the buyer stopped buying"
+    buyer = _buyer(
+        sample_report,
+        band="watch",
+        warnings=[{"code": "volume_decline", "detail": detail}],
+        revenue_13w=1.0,
+        revenue_share=0.0,
+        trust={"incidents": 0, "level": 100},
+    )
+    [s] = sg.suggest(buyer, WEEK, cutoff=1e9)
+    assert s.message == "no leads lately: what is happening on your end?"
+
+
 def test_concentration_alert_suggests_diversify_four_weeks_out(sample_report: Report) -> None:
     warning = {"code": "concentration", "detail": "28.0% of 13-week revenue"}
     buyer = _buyer(

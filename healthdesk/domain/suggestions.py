@@ -109,12 +109,13 @@ def _make(
     """``how`` picks the message; billing and health calls are proactive outreach.
 
     The volume question quotes the drop from the warning's sentence ("leads down 38%");
-    other wordings ("the buyer stopped buying") are quoted whole.
+    a buyer who stopped buying is asked about "no leads lately" (the warning's own
+    sentence, with its colon, read badly before the question).
     """
     first = signals[0]
     if how == "proactive outreach" and first["code"] == "volume_decline":
         drop = re.search(r"down (\d+)%", first["detail"])
-        said = f"volume dropped {drop.group(1)}% over 4 weeks" if drop else first["detail"]
+        said = f"volume dropped {drop.group(1)}% over 4 weeks" if drop else "no leads lately"
         message = f"{said}: what is happening on your end?"
     else:
         message = ASK[first["code"] if how == "proactive outreach" else how]
