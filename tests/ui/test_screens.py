@@ -213,3 +213,17 @@ async def test_account_check_ins_and_reply_grades_are_the_domains(
             await pilot.press("escape")
             await settle(pilot)
     assert graded_replies > 0
+
+
+async def test_evidence_wraps_under_itself_at_80_columns(app: HealthdeskApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_account("B038")
+        await settle(pilot)
+        shown = app.screen.query_one("#components").render().plain.split("\n")
+        names = ("volume", "payment", "returns", "engagement", "satisfaction", "expansion")
+        body = [s for s in shown[1:] if not s.startswith(("weighted score", *names))]
+        assert len(body) > len(names)  # some evidence took two lines at this width
+        assert all(s.startswith(" " * 14) for s in body)
+        warnings = app.screen.query_one("#warnings").render().plain.split("\n")
+        assert all(s.startswith(("Warnings", "volume_decline", " " * 22)) for s in warnings)

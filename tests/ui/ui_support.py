@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import Static
 
 from healthdesk.ui.widgets.table import VirtualTable
 
@@ -25,8 +24,8 @@ def lines(table: VirtualTable) -> list[str]:
 
 
 def text(pilot: Pilot, selector: str) -> str:
-    """A Static's text as shown."""
-    content = pilot.app.screen.query_one(selector, Static).content
+    """A Static's (or a Hanging block list's) text as shown, unwrapped."""
+    content = pilot.app.screen.query_one(selector).content
     return getattr(content, "plain", str(content))
 
 

@@ -21,6 +21,7 @@ from ...store import views
 from ..messages import AccountRecords, ExplanationLoaded, LoadFailed, RecordsLoaded
 from ..widgets.audit import AuditTrail
 from ..widgets.chart import WeekChart
+from ..widgets.hanging import Block, Hanging, line
 from ..widgets.keybar import KeyBar
 from . import account_text as text
 
@@ -50,9 +51,9 @@ class AccountScreen(Screen):
         yield Static(id="account-title", classes="summary")
         with VerticalScroll(id="account-body"):
             yield Static(id="headline", classes="section")
-            yield Static(id="components", classes="section")
+            yield Hanging(id="components", classes="section")
             yield Static(id="changes", classes="section")
-            yield Static(id="warnings", classes="section")
+            yield Hanging(id="warnings", classes="section")
             yield WeekChart("Health", id="health-chart")
             yield Static(id="component-history", classes="section")
             yield WeekChart("Leads per week", height=4, top=None, id="volume-chart")
@@ -89,8 +90,9 @@ class AccountScreen(Screen):
         row = self.row
         self._set("#account-title", text.title(self.buyer_id, row, self.app.week_label()))
         self._set("#headline", text.headline(row))
-        self._set("#components", text.components(row, None))
-        for part in ("#changes", "#warnings", "#money"):
+        self._blocks("#components", text.components(row, None))
+        self._blocks("#warnings", [line(text.loading("warnings"))])
+        for part in ("#changes", "#money"):
             self._set(part, text.loading(part[1:]))
         for part in ("#component-history", "#lifecycle", "#invoices", "#incidents",
                      "#contacts", "#touchpoints"):  # fmt: skip
@@ -110,6 +112,9 @@ class AccountScreen(Screen):
 
     def _set(self, selector: str, content: Content) -> None:
         self.query_one(selector, Static).update(content)
+
+    def _blocks(self, selector: str, blocks: list[Block]) -> None:
+        self.query_one(selector, Hanging).update(blocks)
 
     @work(thread=True, exclusive=True, group="records", exit_on_error=False)
     def load_records(self, week: int) -> None:
@@ -182,9 +187,9 @@ class AccountScreen(Screen):
         if message.buyer_id != self.buyer_id or message.week != self.shown_week:
             return
         self.report = message.report
-        self._set("#components", text.components(self.row, message.report))
+        self._blocks("#components", text.components(self.row, message.report))
         self._set("#changes", text.changes(message.report))
-        self._set("#warnings", text.warnings(message.report))
+        self._blocks("#warnings", text.warnings(message.report))
         self._set("#money", text.money(message.report))
 
     @on(LoadFailed)

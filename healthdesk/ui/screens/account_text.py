@@ -19,10 +19,12 @@ from ...domain.weeks import last_day
 from ...store.views import COMPONENTS, Contact, Incident, Invoice, PortfolioRow, Touchpoint
 from .. import format as fmt
 from ..messages import AccountRecords
+from ..widgets.hanging import Block, line
 from ..widgets.table import safe
 
 Part = str | tuple[str, str]
 MUTED = "$text-muted"
+EVIDENCE_INDENT = Content(" " * 14)
 HEAD = "bold $text-accent"
 GRADE_TONE = {"excellent": "good", "good": "good", "acceptable": "", "late": "bad"}
 CHECKIN_TONE = {"done": "good", "upcoming": "dim", "overdue": "bad", "missed": "warn"}
@@ -103,16 +105,17 @@ def _override(row: PortfolioRow) -> tuple[tuple[str, str], ...]:
     )
 
 
-def components(row: PortfolioRow | None, report: Any) -> Content:
-    """Each component's score, weight, contribution, change and evidence."""
+def components(row: PortfolioRow | None, report: Any) -> list[Block]:
+    """Each component's score, weight, contribution, change and evidence (the evidence
+    wraps under itself, indented past the component's name)."""
     if row is None:
-        return Content("")
-    lines = [_head("Score", "score × weight = contribution (change since last week)")]
+        return []
+    lines = [line(_head("Score", "score × weight = contribution (change since last week)"))]
     if report is None:
         for name, score in zip(COMPONENTS, row.components, strict=True):
-            lines.append(Content.assemble(f"{name:<13}", f"{'—' if score is None else score:>4}"))
-        lines.append(Content.styled("weights, contributions and evidence: reading…", MUTED))
-        return _lines(*lines)
+            lines.append(line(f"{name:<13}{'—' if score is None else score:>4}"))
+        lines.append(line(Content.styled("weights, contributions and evidence: reading…", MUTED)))
+        return lines
     why = report.why
     for c in why.components:
         score = "—" if c.score is None else str(c.score)
@@ -126,22 +129,26 @@ def components(row: PortfolioRow | None, report: Any) -> Content:
             else "good"
         )
         lines.append(
-            Content.assemble(
-                f"{c.name:<13}",
-                (f"{score:>4}", _tone(tone)),
-                (f" × {c.weight:>4.0%}", MUTED),
-                f" = {c.contribution:5.1f}",
-                (f"  ({fmt.signed(c.change, 1)})", _tone("bad") if c.change <= -1 else MUTED),
+            line(
+                Content.assemble(
+                    f"{c.name:<13}",
+                    (f"{score:>4}", _tone(tone)),
+                    (f" × {c.weight:>4.0%}", MUTED),
+                    f" = {c.contribution:5.1f}",
+                    (f"  ({fmt.signed(c.change, 1)})", _tone("bad") if c.change <= -1 else MUTED),
+                )
             )
         )
-        lines.append(Content.assemble("              ", (safe(c.evidence), MUTED)))
+        lines.append((EVIDENCE_INDENT, Content.styled(safe(c.evidence), MUTED)))
     total = Content.assemble(("weighted score ", MUTED), f"{why.raw:.1f}")
     if why.cap is not None:
         total = total + Content.assemble(
             ("  capped at ", MUTED), (str(why.cap), _tone("bad")), f": {why.cap_reason}"
         )
-    lines.append(total + Content.assemble(("  → health ", MUTED), (str(report.health), "bold")))
-    return _lines(*lines)
+    lines.append(
+        line(total + Content.assemble(("  → health ", MUTED), (str(report.health), "bold")))
+    )
+    return lines
 
 
 def changes(report: Any) -> Content:
@@ -153,15 +160,17 @@ def changes(report: Any) -> Content:
     return _lines(*lines)
 
 
-def warnings(report: Any) -> Content:
+def warnings(report: Any) -> list[Block]:
+    """Each warning's code and its evidence sentence, wrapped beside the code."""
     if report is None:
-        return Content("")
-    lines = [_head("Warnings", f"{len(report.warnings)}")]
+        return []
+    lines = [line(_head("Warnings", f"{len(report.warnings)}"))]
     for w in report.warnings:
-        lines.append(Content.assemble((f"{w['code']:<22}", _tone("warn")), safe(w["detail"])))
+        code = Content.styled(f"{w['code']:<22}", _tone("warn"))
+        lines.append((code, Content(safe(w["detail"]))))
     if not report.warnings:
-        lines.append(Content.styled("none", MUTED))
-    return _lines(*lines)
+        lines.append(line(Content.styled("none", MUTED)))
+    return lines
 
 
 def money(report: Any) -> Content:

@@ -23,8 +23,9 @@ from textual.widgets import OptionList, Static
 
 from ...domain.report import BuyerReport
 from ..dialogs import review_forms as forms
+from ..widgets.hanging import Hanging
 from ..widgets.keybar import KeyBar
-from .review_detail import Hanging, entry_blocks
+from .review_detail import entry_blocks
 from .review_entry import prompt
 from .review_io import ReviewBase
 

@@ -1,7 +1,7 @@
 """The review's account panel: why the account is queued, its numbered interventions
 (the selected one marked ▶), and what was decided; also the summary's bullet lists.
 
-Long bullets wrap with a hanging indent (``Hanging``), so a wrapped suggestion stays
+Long bullets wrap with a hanging indent (``widgets.hanging``), so a wrapped suggestion stays
 under its own number instead of running back to the margin. All data text (names,
 reasons, notes) goes in as ``Content`` values, never as markup.
 """
@@ -12,58 +12,17 @@ from collections.abc import Iterable
 from datetime import date
 
 from textual.content import Content
-from textual.widget import Widget
 
 from ..format import BAND_LABEL, BAND_TONE, PHASE_LABEL, TONE_STYLE
+from ..widgets.hanging import Block, line
 from .review_entry import OVERRIDDEN, Entry, Slot, health_text
-
-Block = tuple[Content, Content]
-"""(prefix, body): the body wraps under itself, indented by the prefix's width."""
 
 BULLET = Content("  • ")
 PICK_HINT = "tab or 1–9 picks; a accepts it, c o d n edit it"
 
 
-class Hanging(Widget):
-    """Lines of text whose wrapped continuations are indented under their first line."""
-
-    DEFAULT_CSS = "Hanging { height: auto; }"
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._blocks: list[Block] = []
-
-    def update(self, blocks: Iterable[Block]) -> None:
-        self._blocks = list(blocks)
-        self.refresh(layout=True)
-
-    @property
-    def content(self) -> Content:
-        """The text unwrapped, one block a line (what tests and screen readers want)."""
-        return Content("\n").join(prefix + body for prefix, body in self._blocks)
-
-    def _lines(self, width: int) -> list[Content]:
-        out: list[Content] = []
-        for prefix, body in self._blocks:
-            indent = prefix.cell_length
-            wrapped = body.wrap(max(width - indent, 8))
-            out.append(prefix + wrapped[0])
-            out += [Content(" " * indent) + line for line in wrapped[1:]]
-        return out
-
-    def get_content_height(self, container: object, viewport: object, width: int) -> int:
-        return len(self._lines(width))
-
-    def render(self) -> Content:
-        return Content("\n").join(self._lines(self.content_region.width))
-
-
 def day(iso: str | None) -> str:
     return f"{date.fromisoformat(iso):%a} {iso}" if iso else "not set"
-
-
-def line(body: Content | str = "") -> Block:
-    return Content(""), body if isinstance(body, Content) else Content(body)
 
 
 def bullets(title: str, items: Iterable[Content | str]) -> list[Block]:

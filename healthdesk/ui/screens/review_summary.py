@@ -25,8 +25,9 @@ from textual.widgets import Static
 
 from ...domain.weeks import label
 from ..format import BAND_LABEL
+from ..widgets.hanging import Block, Hanging, line
 from ..widgets.keybar import KeyBar
-from .review_detail import Block, Hanging, bullets, line
+from .review_detail import bullets
 from .review_entry import OVERRIDDEN
 
 if TYPE_CHECKING:
