@@ -83,6 +83,21 @@ async def test_account_follows_the_week_keys(app: HealthdeskApp) -> None:
         assert screen.shown_week == app.weeks[-2]
         assert screen.records is not None and screen.records.week == app.weeks[-2]
         assert label(app.weeks[-2]) in text(pilot, "#account-title")
+        await pilot.press("escape")  # the portfolio, covered while the week moved, catches up
+        await settle(pilot)
+        portfolio = app.screen
+        assert portfolio.shown_week == app.weeks[-2]
+        assert label(app.weeks[-2]) in text(pilot, "#summary")
+        app.action_incidents()
+        await settle(pilot)
+        app.open_account("B001")
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, IncidentsScreen)
+        assert app.screen.shown_week == app.weeks[-1]
 
 
 async def test_account_of_hostile_name_shows_it_literally(app: HealthdeskApp) -> None:

@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
 
 from ...store import views
@@ -24,14 +23,17 @@ from ..widgets.chart import WeekChart
 from ..widgets.hanging import Block, Hanging, line
 from ..widgets.keybar import KeyBar
 from . import account_text as text
+from .week_screen import WeekScreen
 
 HISTORY_WEEKS = 104
 
 
-class AccountScreen(Screen):
+class AccountScreen(WeekScreen):
     """A buyer's account; Esc goes back to the list it was opened from."""
 
     HELP_TITLE = "Account keys"
+    FOCUS = "#account-body"
+    OWN_READS = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="account.back"),
         Binding("j,down", "scroll(1)", "Scroll down", show=False, id="account.down"),
@@ -43,7 +45,6 @@ class AccountScreen(Screen):
     def __init__(self, buyer_id: str) -> None:
         super().__init__()
         self.buyer_id = buyer_id
-        self.shown_week: int | None = None
         self.records: AccountRecords | None = None
         self.report: object | None = None
 
@@ -65,14 +66,6 @@ class AccountScreen(Screen):
             yield Static(id="touchpoints", classes="section")
             yield AuditTrail(self.buyer_id, id="audit")
         yield KeyBar()
-
-    def on_mount(self) -> None:
-        self.query_one("#account-body").focus()
-        self.show_week()
-
-    def on_screen_resume(self) -> None:
-        if self.app.week != self.shown_week:
-            self.show_week()
 
     @property
     def row(self) -> views.PortfolioRow | None:

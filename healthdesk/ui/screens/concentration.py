@@ -8,13 +8,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
 
 from ...domain.concentration import WhatIf, state, top_share, what_if_leaves
 from .. import format as fmt
 from ..widgets.keybar import KeyBar
 from ..widgets.table import Column, VirtualTable, safe
+from .week_screen import WeekScreen
 
 MUTED = "$text-muted"
 
@@ -29,11 +29,12 @@ class Share(NamedTuple):
     after_state: str | None
 
 
-class ConcentrationScreen(Screen):
+class ConcentrationScreen(WeekScreen):
     """Largest shares first; ``w`` on a buyer shows the portfolio without it, Enter
     opens its account."""
 
     HELP_TITLE = "Concentration keys"
+    FOCUS = "#shares"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("w", "what_if", "What if it left", id="concentration.what_if"),
         Binding("escape", "back", "Back", id="concentration.back"),
@@ -43,7 +44,6 @@ class ConcentrationScreen(Screen):
         super().__init__()
         self.leaving: str | None = None
         self.what_if: WhatIf | None = None
-        self.shown_week: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="concentration-summary", classes="summary")
@@ -70,14 +70,6 @@ class ConcentrationScreen(Screen):
     @property
     def table(self) -> VirtualTable[Share]:
         return self.query_one("#shares", VirtualTable)
-
-    def on_mount(self) -> None:
-        self.table.focus()
-        self.show_week()
-
-    def on_screen_resume(self) -> None:
-        if self.app.data is not None and self.app.data.week != self.shown_week:
-            self.show_week()
 
     def _scale(self) -> float:
         rows = self.table.rows

@@ -8,7 +8,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
 
 from ...store import views
@@ -17,6 +16,7 @@ from .. import format as fmt
 from ..messages import IncidentsLoaded, LoadFailed
 from ..widgets.keybar import KeyBar
 from ..widgets.table import Column, VirtualTable
+from .week_screen import WeekScreen
 
 STATUSES = ("all", "open", "unconfirmed", "confirmed")
 STATUS_TONE = {"open": "bad", "unconfirmed": "warn", "confirmed": "dim"}
@@ -90,10 +90,12 @@ COLUMNS: list[Column[Incident]] = [
 ]
 
 
-class IncidentsScreen(Screen):
+class IncidentsScreen(WeekScreen):
     """Newest first; ``f`` cycles the status shown, Enter opens the buyer."""
 
     HELP_TITLE = "Incident log keys"
+    FOCUS = "#incident-log"
+    OWN_READS = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "status", "Status", id="incidents.status"),
         Binding("s", "sort(1)", "Sort", id="incidents.sort_next"),
@@ -106,7 +108,6 @@ class IncidentsScreen(Screen):
         super().__init__()
         self.status = "all"
         self.incidents: list[Incident] = []
-        self.shown_week: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="incidents-summary", classes="summary")
@@ -119,14 +120,6 @@ class IncidentsScreen(Screen):
     @property
     def table(self) -> VirtualTable[Incident]:
         return self.query_one("#incident-log", VirtualTable)
-
-    def on_mount(self) -> None:
-        self.table.focus()
-        self.show_week()
-
-    def on_screen_resume(self) -> None:
-        if self.app.week != self.shown_week:
-            self.show_week()
 
     def show_week(self) -> None:
         week = self.app.week

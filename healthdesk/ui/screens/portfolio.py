@@ -8,13 +8,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from ...store.views import PortfolioRow, spark_values
 from .. import format as fmt
 from ..widgets.keybar import KeyBar
 from ..widgets.table import Column, VirtualTable
+from .week_screen import WeekScreen
 
 BANDS = ("all", "at_risk", "watch")
 BAND_FILTER = {"all": "all bands", "at_risk": "at risk only", "watch": "watch + at risk"}
@@ -115,8 +115,10 @@ def _columns() -> list[Column[PortfolioRow]]:
     ]
 
 
-class PortfolioScreen(Screen):
+class PortfolioScreen(WeekScreen):
     """Every buyer of the as-of week; Enter opens the account under the cursor."""
+
+    FOCUS = "#buyers"
 
     HELP_TITLE = "Portfolio keys"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -136,7 +138,6 @@ class PortfolioScreen(Screen):
         self.text = ""
         self.band = "all"
         self.mine = False
-        self.shown_week: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="summary", classes="summary")
@@ -149,14 +150,6 @@ class PortfolioScreen(Screen):
     @property
     def table(self) -> VirtualTable[PortfolioRow]:
         return self.query_one("#buyers", VirtualTable)
-
-    def on_mount(self) -> None:
-        self.table.focus()
-        self.show_week()
-
-    def on_screen_resume(self) -> None:
-        if self.app.data is not None and self.app.data.week != self.shown_week:
-            self.show_week()
 
     def show_week(self) -> None:
         """Redraw for the app's as-of week (the cursor stays on its buyer)."""
