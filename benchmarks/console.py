@@ -59,7 +59,12 @@ def build(buyers: int, weeks: int, seed: int = 7) -> Path:
     """A scored portfolio database, built once per size and reused."""
     path = WORK / f"console-{buyers}x{weeks}-s{seed}.db"
     if path.exists():
-        open_db(path).close()  # bring a cached database up to the current schema
+        db = open_db(path)  # a cached database: current schema and scores, as the CLI does
+        try:
+            engine.ensure_scored(db, Config())
+            db.conn.commit()
+        finally:
+            db.close()
         return path
     WORK.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=WORK) as tmp:

@@ -96,3 +96,21 @@ def test_the_migration_merges_copies_an_older_database_holds(tmp_path: Path) -> 
         assert db.execute("SELECT value FROM meta WHERE key = 'scored_with'").fetchone() is None
     finally:
         db.close()
+
+
+def test_two_kinds_of_contact_in_the_same_minute_stay_two(tmp_path: Path) -> None:
+    p = Portfolio()
+    p.healthy("A")
+    same = {"buyer_id": "A", "at": "2024-07-12T20:58:00Z", "direction": "outbound"}
+    p.add("touchpoints.csv", **same, channel="call", kind="routine", note="caps")
+    p.add("touchpoints.csv", **same, channel="call", kind="check_in", note="30-day")
+    db_path = tmp_path / "hd.db"
+    import_into(db_path, p.write(tmp_path / "csv"))
+    db = open_db(db_path)
+    try:
+        kinds = db.execute(
+            "SELECT kind FROM touchpoints WHERE channel = 'call' ORDER BY kind"
+        ).fetchall()
+    finally:
+        db.close()
+    assert kinds == [("check_in",), ("routine",)]

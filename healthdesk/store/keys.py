@@ -1,7 +1,7 @@
 """Natural keys of event rows, shared by the importer and the migrations that rekey.
 
 Most event files are keyed on the whole row (DATA.md), so importing a file twice adds
-nothing. A touchpoint is keyed on who, when, which way and how instead: a CRM export
+nothing. A touchpoint is keyed on who, when, which way, how and what kind instead: a CRM export
 sent again once the buyer has replied carries the same touchpoint with ``replied_at``
 filled in, and a whole-row key would add it a second time, halving the reply rate.
 """
@@ -11,7 +11,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-TOUCHPOINT_KEY = ("buyer_id", "at", "direction", "channel")
+TOUCHPOINT_KEY = ("buyer_id", "at", "direction", "channel", "kind", "request_type")
+"""What a touchpoint is, not what became of it: ``replied_at`` and ``note`` may change
+in a later export. ``kind`` keeps apart two contacts logged in the same minute (a
+routine call and a check-in, a complaint and a billing question)."""
 
 
 def digest(values: Iterable[object]) -> str:

@@ -282,9 +282,9 @@ def m005_record_indexes(db: Database) -> None:
 
 @migrations()
 def m006_touchpoint_keys(db: Database) -> None:
-    """Rekey touchpoints on (buyer, at, direction, channel) (``store.keys``). Rows that
-    were one touchpoint imported twice, before and after its reply, become one: the
-    last imported wins, as it would on a re-import now."""
+    """Rekey touchpoints on what a touchpoint is (``store.keys``). Rows that were one
+    touchpoint imported twice, before and after its reply, become one: the last
+    imported wins, as it would on a re-import now."""
     from .keys import TOUCHPOINT_KEY, touchpoint_key
 
     seen: dict[str, int] = {}

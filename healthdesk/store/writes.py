@@ -1,8 +1,8 @@
 """Writing an import: one transaction, batched, idempotent on natural keys.
 
 Buyers, invoices, incidents and contacts are upserted on their ids (a re-import
-can record a payment or a resolution), touchpoints on who, when, which way and how
-(a re-import can record a reply: ``store.keys``); other event rows are keyed on the
+can record a payment or a resolution), touchpoints on who, when, which way, how and
+what kind (a re-import can record a reply: ``store.keys``); other event rows are keyed on the
 whole row, so importing the same file twice adds nothing. The importer streams rows in while it
 validates and the transaction is rolled back if any row was bad: in WAL mode the
 database file itself is never touched by a rolled-back import.
