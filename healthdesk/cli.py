@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -44,16 +45,38 @@ class Context:
     def open(self, *, create: bool = False) -> Any:
         """The database, built from the bundled sample on first use of the default one."""
         from . import engine
-        from .ingest.importer import import_folder
         from .store.db import open_db
 
         if not self.explicit_db and not self.db_path.exists() and SAMPLE_DIR.is_dir():
-            db = open_db(self.db_path, create=True)
-            import_folder(db, SAMPLE_DIR)
-        else:
-            db = open_db(self.db_path, create=create)
+            self._build_sample()
+        db = open_db(self.db_path, create=create)
         engine.ensure_scored(db, self.config())
         return db
+
+    def _build_sample(self) -> None:
+        """Import and score the bundled sample into a file of its own, then move it into
+        place: a first run cut short (or a second one started meanwhile) never finds a
+        half-built database that would say "no data" from then on."""
+        from . import engine
+        from .ingest.importer import import_folder
+        from .store.db import open_db
+
+        fd, name = tempfile.mkstemp(prefix=".building-", suffix=".db", dir=self.db_path.parent)
+        os.close(fd)
+        building = Path(name)
+        try:
+            building.unlink()
+            db = open_db(building, create=True)
+            try:
+                import_folder(db, SAMPLE_DIR)
+                engine.ensure_scored(db, self.config())
+                db.conn.commit()
+            finally:
+                db.close()
+            os.replace(building, self.db_path)
+        finally:
+            for leftover in (building, *(Path(f"{building}{x}") for x in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
 
     def read(self, query: Callable[..., Any]) -> Any:
         """Run ``query(db, config)`` on the opened database and close it."""
