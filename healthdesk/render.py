@@ -90,6 +90,9 @@ def health_text(b: BuyerReport) -> Text:
     return text
 
 
+WIDE = 140
+"""Below this many columns the table counts warnings instead of naming them, so the
+buyer's name keeps its room (``healthdesk explain`` names them)."""
 BAND_STYLE = {"healthy": "green", "watch": "yellow", "at_risk": "bold red"}
 
 
@@ -102,34 +105,44 @@ def print_table(report: Report, console: Console) -> None:
             f"healthy {p.bands['healthy']}, watch {p.bands['watch']}, at risk {p.bands['at_risk']}"
         )
     )
-    table = Table(show_lines=False, pad_edge=False)
-    for col in (
-        "buyer",
-        "name",
-        "owner",
-        "phase",
-        "health",
-        "Δ",
-        "trust",
-        "rev 13w",
-        "share",
-        "warnings",
-    ):
-        table.add_column(col, overflow="fold", no_wrap=col not in ("name", "warnings"))
-    for b in report.buyers:
-        table.add_row(
-            Text(b.buyer_id),
-            Text(b.name),
-            Text(b.owner),
-            b.phase,
-            health_text(b),
-            f"{b.health_change:+d}",
-            f"{b.trust['level']}% ({b.trust['incidents']})",
-            f"{b.revenue_13w:,.0f}",
-            Text(f"{b.revenue_share:.1%}", style="red" if b.concentration != "ok" else ""),
-            Text(", ".join(w["code"] for w in b.warnings)),
-        )
+    wide = console.width >= WIDE
+    headers = ("buyer", "name", "owner", "phase", "health", "Δ", "trust", "rev 13w", "share")
+    rows = [_table_row(b, wide) for b in report.buyers]
+    fits = [max([len(h), *(Text(str(r[i])).cell_len for r in rows)]) for i, h in enumerate(headers)]
+    last = ("warnings", 0) if wide else ("wrn", 3)
+    gaps = len(headers)  # one space after each column before the last
+    room = console.width - sum(fits) + fits[1] - last[1] - gaps
+    table = Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold")
+    for i, header in enumerate(headers):
+        if header == "name":  # the one column that gives way when the terminal is narrow
+            width = min(fits[i], max(room, 12))
+            table.add_column(header, width=width, no_wrap=True, overflow="ellipsis")
+        else:
+            right = i >= headers.index("health")
+            table.add_column(header, width=fits[i], justify="right" if right else "left")
+    if wide:
+        table.add_column("warnings", overflow="fold")
+    else:
+        table.add_column("wrn", justify="right", width=3)
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
+
+
+def _table_row(b: BuyerReport, wide: bool) -> list[Text | str]:
+    codes = [w["code"] for w in b.warnings]
+    return [
+        Text(b.buyer_id),
+        Text(b.name),
+        Text(b.owner),
+        b.phase,
+        health_text(b),
+        f"{b.health_change:+d}",
+        f"{b.trust['level']}%" + (f" ({b.trust['incidents']})" if b.trust["incidents"] else ""),
+        f"{b.revenue_13w:,.0f}",
+        Text(f"{b.revenue_share:.1%}", style="red" if b.concentration != "ok" else ""),
+        Text(", ".join(codes) if wide else str(len(codes) or "")),
+    ]
 
 
 def print_explain(buyer: BuyerReport, why: Why, week: str, console: Console) -> None:

@@ -19,12 +19,16 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def sample_report(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("sample") / "hd.db"
-    runner = CliRunner()
-    imported = runner.invoke(main, ["--db", str(db), "import", str(SAMPLE)])
+    imported = CliRunner().invoke(main, ["--db", str(db), "import", str(SAMPLE)])
     assert imported.exit_code == 0, imported.output
-    result = runner.invoke(main, ["--db", str(db), "report", "--format", "json"])
+    return db
+
+
+@pytest.fixture(scope="module")
+def sample_report(sample_db: Path) -> dict:
+    result = CliRunner().invoke(main, ["--db", str(sample_db), "report", "--format", "json"])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -55,3 +59,18 @@ def test_sample_buyer_counts_agree(sample_report: dict) -> None:
     portfolio = sample_report["portfolio"]
     assert portfolio["buyers"] == len(sample_report["buyers"])
     assert sum(b["revenue_share"] for b in sample_report["buyers"]) == pytest.approx(1, abs=0.01)
+
+
+def test_report_table_keeps_names_readable_at_80_columns(
+    sample_db: Path, sample_report: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = CliRunner().invoke(main, ["--db", str(sample_db), "report"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= 80
+    for buyer in sample_report["buyers"]:
+        row = next(line for line in lines if line.startswith(buyer["buyer_id"]))
+        assert buyer["name"][:10] in row
+        warnings = len(buyer["warnings"])
+        assert row.rstrip().endswith(str(warnings) if warnings else "%")
