@@ -154,9 +154,11 @@ def print_explain(buyer: BuyerReport, why: Why, week: str, console: Console) -> 
             f"({buyer.trust['incidents']} open incidents)"
         )
     )
-    table = Table(title="components")
-    for col in ("component", "score", "weight", "contribution", "Δ since last week", "evidence"):
-        table.add_column(col, overflow="fold")
+    table = Table(box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold")
+    table.add_column("component", no_wrap=True)
+    for col in ("score", "weight", "points", "Δ"):  # points: score × weight
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("evidence", overflow="fold", ratio=1)
     for c in why.components:
         table.add_row(
             c.name,

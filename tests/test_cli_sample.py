@@ -74,3 +74,18 @@ def test_report_table_keeps_names_readable_at_80_columns(
         assert buyer["name"][:10] in row
         warnings = len(buyer["warnings"])
         assert row.rstrip().endswith(str(warnings) if warnings else "%")
+
+
+def test_explain_fits_80_columns_with_one_line_per_component(
+    sample_db: Path, sample_report: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    buyer = next(b for b in sample_report["buyers"] if b["band"] == "at_risk")
+    result = CliRunner().invoke(main, ["--db", str(sample_db), "explain", buyer["buyer_id"]])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= 80
+    for c in buyer["explain"]["components"]:
+        score = "—" if c["score"] is None else str(c["score"])
+        row = next(line for line in lines if line.startswith(c["name"] + " "))
+        assert row.split()[1] == score
