@@ -9,14 +9,10 @@ to the one on screen are read ahead so stepping through history does not wait.
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from concurrent.futures import Future
-from datetime import date
 from pathlib import Path
-from typing import ClassVar, TypeVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import App
@@ -24,15 +20,13 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
 
-from ..config import Bands, Config
-from ..domain.bands import band_of
-from ..domain.interventions import Override
+from ..config import Config
 from ..domain.weeks import label
 from ..store import views
 from .commands import ActionsProvider
 from .messages import LoadFailed, Week, WeekLoaded, WeeksLoaded
+from .reading import in_thread, read_week
 
-T = TypeVar("T")
 CACHE_WEEKS = 12
 READ_AHEAD_AFTER = 0.3
 """Seconds a week stays on screen before its neighbours are read: a worker reading
@@ -74,7 +68,7 @@ class HealthdeskApp(App[int]):
         self.started = time.perf_counter()
         self.ready_after: float | None = None
         self._read_ahead: Timer | None = None
-        self._opening = _in_thread(self._read_latest)
+        self._opening = in_thread(self._read_latest)
 
     def get_default_screen(self) -> Screen:
         from .screens.portfolio import PortfolioScreen
@@ -110,7 +104,7 @@ class HealthdeskApp(App[int]):
         conn = views.connect(self.db_path)
         try:
             weeks = views.scored_weeks(conn)
-            return weeks, _read_week(conn, weeks[-1], self.config.bands) if weeks else Week(0, [])
+            return weeks, read_week(conn, weeks[-1], self.config.bands) if weeks else Week(0, [])
         finally:
             conn.close()
 
@@ -138,7 +132,7 @@ class HealthdeskApp(App[int]):
         try:
             conn = views.connect(self.db_path)
             try:
-                data = _read_week(conn, week, self.config.bands)
+                data = read_week(conn, week, self.config.bands)
             finally:
                 conn.close()
         except Exception as exc:  # reported on screen, see load_start
@@ -265,56 +259,6 @@ class HealthdeskApp(App[int]):
 
     async def action_quit(self) -> None:
         self.exit(0)
-
-
-def _read_week(conn, week: int, bands: Bands) -> Week:
-    """A portfolio week with the managers' overrides in force, most urgent first (the
-    report's own order, which also ranks overridden buyers by the manager's health)."""
-    from ..domain.report import urgency
-
-    rows = _overridden(views.portfolio(conn, week), views.overrides(conn), week, bands)
-    rows.sort(key=urgency)
-    return Week(week, rows, {r.buyer_id: r.revenue_13w for r in rows})
-
-
-def _overridden(
-    rows: list[views.PortfolioRow], stored: list[tuple], week: int, bands: Bands
-) -> list[views.PortfolioRow]:
-    """``rows`` with each active override's health and band, the computed health kept
-    beside it (the same rule as ``domain.interventions.apply_overrides``)."""
-    active = {o.buyer_id: o for o in map(_override, stored) if o.active(week)}
-    if not active:
-        return rows
-    out = []
-    for r in rows:
-        o = active.get(r.buyer_id)
-        if o is not None:
-            r = r._replace(
-                health=o.health,
-                band=band_of(o.health, bands),
-                override=(r.health, o.reason, o.expires_on.isoformat()),
-            )
-        out.append(r)
-    return out
-
-
-def _override(row: tuple) -> Override:
-    buyer_id, health, reason, week, expires_on = row
-    return Override(buyer_id, health, reason, week, date.fromisoformat(expires_on))
-
-
-def _in_thread(read: Callable[[], T]) -> Future[T]:
-    """Run ``read`` on a new daemon thread; its result (or error) in the future."""
-    future: Future[T] = Future()
-
-    def run() -> None:
-        try:
-            future.set_result(read())
-        except BaseException as exc:  # handed to whoever waits on the future
-            future.set_exception(exc)
-
-    threading.Thread(target=run, name="healthdesk-open", daemon=True).start()
-    return future
 
 
 def make_app(db: Path, config: Config) -> HealthdeskApp:

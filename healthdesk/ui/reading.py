@@ -1,0 +1,72 @@
+"""Reading a portfolio week for the console, off the UI thread.
+
+A week is the stored scores (``store.views``) with the managers' health overrides in
+force, in the report's urgency order; the console caches these and draws from them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from datetime import date
+from typing import TypeVar
+
+from ..config import Bands
+from ..domain.bands import band_of
+from ..domain.interventions import Override
+from ..store import views
+from .messages import Week
+
+T = TypeVar("T")
+
+
+def read_week(conn: sqlite3.Connection, week: int, bands: Bands) -> Week:
+    """A portfolio week with the managers' overrides in force, most urgent first (the
+    report's own order, which also ranks overridden buyers by the manager's health)."""
+    from ..domain.report import urgency
+
+    rows = _overridden(views.portfolio(conn, week), views.overrides(conn), week, bands)
+    rows.sort(key=urgency)
+    return Week(week, rows, {r.buyer_id: r.revenue_13w for r in rows})
+
+
+def _overridden(
+    rows: list[views.PortfolioRow], stored: list[tuple], week: int, bands: Bands
+) -> list[views.PortfolioRow]:
+    """``rows`` with each active override's health and band, the computed health kept
+    beside it (the same rule as ``domain.interventions.apply_overrides``)."""
+    active = {o.buyer_id: o for o in map(_override, stored) if o.active(week)}
+    if not active:
+        return rows
+    out = []
+    for r in rows:
+        o = active.get(r.buyer_id)
+        if o is not None:
+            r = r._replace(
+                health=o.health,
+                band=band_of(o.health, bands),
+                override=(r.health, o.reason, o.expires_on.isoformat()),
+            )
+        out.append(r)
+    return out
+
+
+def _override(row: tuple) -> Override:
+    buyer_id, health, reason, week, expires_on = row
+    return Override(buyer_id, health, reason, week, date.fromisoformat(expires_on))
+
+
+def in_thread(read: Callable[[], T]) -> Future[T]:
+    """Run ``read`` on a new daemon thread; its result (or error) in the future."""
+    future: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(read())
+        except BaseException as exc:  # handed to whoever waits on the future
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="healthdesk-open", daemon=True).start()
+    return future
