@@ -8,7 +8,8 @@ from typing import Any
 
 from textual.message import Message
 
-from ..store.views import Contact, Incident, Invoice, PortfolioRow, Touchpoint
+from ..store.records import Contact, Incident, Invoice, Touchpoint
+from ..store.views import PortfolioRow
 
 
 @dataclass(frozen=True)

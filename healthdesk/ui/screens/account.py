@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from ...store import records as store_records
 from ...store import views
 from ..messages import AccountRecords, ExplanationLoaded, LoadFailed, RecordsLoaded
 from ..widgets.audit import AuditTrail
@@ -115,15 +116,15 @@ class AccountScreen(WeekScreen):
             conn = views.connect(self.app.db_path)
             try:
                 b = self.buyer_id
-                started, checkins = views.checkins(conn, b, week)
+                started, checkins = store_records.checkins(conn, b, week)
                 records = AccountRecords(
                     buyer_id=b,
                     week=week,
                     history=views.history(conn, b, week - HISTORY_WEEKS + 1, week),
-                    invoices=views.invoices(conn, b, week),
-                    incidents=views.incidents(conn, week, b),
-                    contacts=views.contacts(conn, b, week),
-                    touchpoints=views.touchpoints(conn, b, week),
+                    invoices=store_records.invoices(conn, b, week),
+                    incidents=store_records.incidents(conn, week, b),
+                    contacts=store_records.contacts(conn, b, week),
+                    touchpoints=store_records.touchpoints(conn, b, week),
                     started_on=started,
                     checkins=checkins,
                 )

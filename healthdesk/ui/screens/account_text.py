@@ -16,7 +16,8 @@ from ...config import Config
 from ...domain.lifecycle import checkins, month_number
 from ...domain.responsiveness import acceptable_hours, grade
 from ...domain.weeks import last_day
-from ...store.views import COMPONENTS, Contact, Incident, Invoice, PortfolioRow, Touchpoint
+from ...store.records import Contact, Incident, Invoice, Touchpoint
+from ...store.views import COMPONENTS, PortfolioRow
 from .. import format as fmt
 from ..messages import AccountRecords
 from ..widgets.hanging import Block, line

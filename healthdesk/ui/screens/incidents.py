@@ -10,8 +10,8 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Static
 
-from ...store import views
-from ...store.views import Incident
+from ...store import records, views
+from ...store.records import Incident
 from .. import format as fmt
 from ..messages import IncidentsLoaded, LoadFailed
 from ..widgets.keybar import KeyBar
@@ -138,7 +138,7 @@ class IncidentsScreen(WeekScreen):
         try:
             conn = views.connect(self.app.db_path)
             try:
-                rows = views.incidents(conn, week)
+                rows = records.incidents(conn, week)
             finally:
                 conn.close()
         except Exception as exc:  # shown on screen: a bad read must not end the console
