@@ -93,16 +93,17 @@ class AccountScreen(WeekScreen):
             self._set(part, text.loading(part[1:]))
         if row is None:
             self._set("#changes", Content(""))
-        self.call_after_refresh(self._read, week, row is not None)
+        else:
+            self.load_explanation(week)
+        self.call_after_refresh(self._read, week)
 
-    def _read(self, week: int, listed: bool) -> None:
-        """Start the reads once the stored row is on screen: workers running while the
-        screen first paints would take the GIL from the paint."""
+    def _read(self, week: int) -> None:
+        """Read the records once the stored row is on screen: they fill seven sections,
+        and a worker building them while the screen first paints takes the GIL from
+        the paint. The explanation, wanted first and short, starts at once."""
         if week != self.shown_week:
             return
         self.load_records(week)
-        if listed:
-            self.load_explanation(week)
 
     def _set(self, selector: str, content: Content) -> None:
         self.query_one(selector, Static).update(content)
