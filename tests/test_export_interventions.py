@@ -63,6 +63,29 @@ def test_json_and_markdown_list_every_at_risk_buyer(sample_path: Path, sample_re
                 assert warning["detail"].split(" ")[0] in md
 
 
+def test_markdown_names_a_buyer_once_with_each_action_under_it(
+    sample_path: Path, sample_report
+) -> None:
+    data = json.loads(
+        run_cli("--db", str(sample_path), "export", "interventions", "--format", "json").stdout
+    )
+    actions: dict[str, int] = {}
+    for item in data["interventions"]:
+        actions[item["buyer_id"]] = actions.get(item["buyer_id"], 0) + 1
+    assert max(actions.values()) > 1  # the sample has a buyer with two suggestions
+    md = run_cli("--db", str(sample_path), "export", "interventions", "--format", "md").stdout
+    lines = md.splitlines()
+    for buyer_id, count in actions.items():
+        [at] = [i for i, line in enumerate(lines) if f"({buyer_id}):" in line]
+        block = []
+        for line in lines[at + 1 :]:
+            if not line.startswith("  "):
+                break
+            block.append(line)
+        assert sum(line.startswith("  - ") for line in block) == count
+        assert all(line.startswith(("  - ", "    - ")) for line in block)
+
+
 def test_stored_interventions_replace_suggestions_and_filter(db_copy: Path, sample_report) -> None:
     week = week_number(sample_report)
     due = date.fromisoformat(sample_report.week) + timedelta(days=4)

@@ -144,7 +144,8 @@ def as_json(rows: list[Row], week: str, suggested: bool) -> str:
 
 
 def as_markdown(rows: list[Row], week: str, suggested: bool) -> str:
-    """Paste-ready for an email or stand-up doc: grouped by owner, reasons in words."""
+    """Paste-ready for an email or stand-up doc: grouped by owner, then by buyer (a
+    buyer with two actions is named once), reasons in words."""
     lines = [f"# Interventions, week of {week}", ""]
     if suggested:
         lines += ["Suggested for every at-risk buyer: none are recorded for this week yet.", ""]
@@ -153,13 +154,21 @@ def as_markdown(rows: list[Row], week: str, suggested: bool) -> str:
     for owner in sorted({r.owner for r in rows}, key=lambda o: (o == "", o.lower())):
         group = [r for r in rows if r.owner == owner]
         lines += [f"## {_md(owner) if owner else 'Unassigned'} ({len(group)})", ""]
-        for r in group:
-            state = f"{r.band.replace('_', ' ')}, health {r.health}" if r.band else "not listed"
-            lines.append(f"- **{_md(r.name)}** ({_md(r.buyer_id)}): {state}")
-            lines.append(f"  - {r.action}, due {_day(r.due_on)} ({r.status.replace('_', ' ')})")
-            lines += [f"  - {_md(s['detail'])}" for s in r.signals]
-            if r.note:
-                lines.append(f"  - Note: {_md(r.note)}")
+        for buyer_id in dict.fromkeys(r.buyer_id for r in group):
+            actions = [r for r in group if r.buyer_id == buyer_id]
+            first = actions[0]
+            state = (
+                f"{first.band.replace('_', ' ')}, health {first.health}"
+                if first.band
+                else "not listed"
+            )
+            lines.append(f"- **{_md(first.name)}** ({_md(buyer_id)}): {state}")
+            for r in actions:
+                status = r.status.replace("_", " ")
+                lines.append(f"  - {r.action}, due {_day(r.due_on)} ({status})")
+                lines += [f"    - {_md(s['detail'])}" for s in r.signals]
+                if r.note:
+                    lines.append(f"    - Note: {_md(r.note)}")
         lines.append("")
     return "\n".join(lines)
 
