@@ -282,3 +282,28 @@ def audit_trail(db: Database, entity: str | None = None, entity_id: object = Non
             sql += " AND entity_id = ?"
             params.append(str(entity_id))
     return list(db.query(sql + " ORDER BY id", params))
+
+
+BUYER_AUDIT = """
+WITH owned(entity, entity_id) AS (
+    SELECT entity, entity_id FROM audit
+    WHERE field = 'buyer_id' AND new = :buyer AND entity IN ('intervention', 'override', 'snooze')
+), notes(entity, entity_id) AS (
+    SELECT 'note', entity_id FROM audit
+    WHERE field = 'intervention_id' AND entity = 'note'
+      AND new IN (SELECT entity_id FROM owned WHERE entity = 'intervention')
+)
+SELECT * FROM audit
+WHERE (entity, entity_id) IN (SELECT * FROM owned UNION ALL SELECT * FROM notes)
+   OR (entity = 'review'
+       AND entity_id IN (SELECT week || ':' || buyer_id FROM reviews WHERE buyer_id = :buyer))
+ORDER BY id
+"""
+
+
+def buyer_audit_trail(db: Database, buyer_id: str) -> list[dict]:
+    """The audit rows (oldest first) that concern one buyer: its interventions, the notes
+    on them, its overrides, snoozes and reviews. Audit rows are keyed by entity, so an
+    entity is the buyer's when its creation row says so (``field = 'buyer_id'``); read
+    in SQL through indexes, as the table grows by every decision of every review."""
+    return list(db.query(BUYER_AUDIT, {"buyer": buyer_id}))

@@ -307,3 +307,11 @@ def m006_touchpoint_keys(db: Database) -> None:
 
         refresh(db, -(10**9))
         db.execute("DELETE FROM meta WHERE key = 'scored_with'")
+
+
+@migrations()
+def m007_audit_by_buyer(db: Database) -> None:
+    """Find one buyer's audit rows by index: entities by their creation row (field,
+    new value) and reviews by buyer, as both tables grow by every weekly review."""
+    db["audit"].create_index(["field", "new"])
+    db["reviews"].create_index(["buyer_id"])

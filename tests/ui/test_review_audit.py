@@ -14,7 +14,7 @@ from healthdesk.domain.weeks import monday
 from healthdesk.store import interventions as store
 from healthdesk.store.db import open_db
 from healthdesk.ui.app import make_app
-from healthdesk.ui.widgets.audit import AuditTrail, buyer_rows
+from healthdesk.ui.widgets.audit import AuditTrail
 
 
 def _history(path: Path) -> tuple[int, list[str]]:
@@ -40,20 +40,27 @@ def _history(path: Path) -> tuple[int, list[str]]:
     return week, [mine, other]
 
 
-def test_buyer_rows_keep_only_that_buyers_entities(db_copy: Path) -> None:
+def test_a_buyers_audit_rows_are_exactly_its_own(db_copy: Path) -> None:
     week, (mine, other) = _history(db_copy)
     db = open_db(db_copy)
     try:
         every = store.audit_trail(db)
+        rows = store.buyer_audit_trail(db, mine)
+        theirs = store.buyer_audit_trail(db, other)
+        plan = " ".join(
+            r[-1] for r in db.execute("EXPLAIN QUERY PLAN " + store.BUYER_AUDIT, {"buyer": mine})
+        )
     finally:
         db.close()
-    rows = buyer_rows(every, mine)
     kinds = {r["entity"] for r in rows}
     assert kinds == {"intervention", "note", "snooze", "override", "review"}
     assert "only on the other buyer" not in {r["new"] for r in rows}
     assert {r["entity_id"] for r in rows if r["entity"] == "review"} == {f"{week}:{mine}"}
-    theirs = buyer_rows(every, other)
-    assert len(rows) + len(theirs) == len(every)  # every row belongs to exactly one buyer
+    assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)
+    mine_ids, their_ids = {r["id"] for r in rows}, {r["id"] for r in theirs}
+    assert not mine_ids & their_ids
+    assert mine_ids | their_ids == {r["id"] for r in every}  # each row is one buyer's
+    assert "idx_audit_field_new" in plan and "idx_reviews_buyer_id" in plan
 
 
 async def test_audit_trail_widget_shows_the_rows_newest_first(db_copy: Path) -> None:

@@ -1,45 +1,16 @@
 """``AuditTrail``: who changed what on one buyer's interventions, notes, overrides,
-snoozes and reviews, newest first, for the account screen.
-
-The audit table keys rows by entity, not by buyer; a row belongs to a buyer when its
-entity was created for that buyer (its ``buyer_id`` creation row), when it is a note
-on one of the buyer's interventions, or when it is a review keyed ``week:buyer_id``.
+snoozes and reviews, newest first, for the account screen (the rows come from
+``store.interventions.buyer_audit_trail``).
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from textual import on, work
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
-OWNED = ("intervention", "override", "snooze")
 SHOWN = 50
-
-
-def buyer_rows(rows: Iterable[dict], buyer_id: str) -> list[dict]:
-    """The audit rows (oldest first, as stored) that concern ``buyer_id``."""
-    rows = list(rows)
-    owned = {
-        (r["entity"], r["entity_id"])
-        for r in rows
-        if r["entity"] in OWNED and r["field"] == "buyer_id" and r["new"] == buyer_id
-    }
-    ids = {i for kind, i in owned if kind == "intervention"}
-    owned |= {
-        ("note", r["entity_id"])
-        for r in rows
-        if r["entity"] == "note" and r["field"] == "intervention_id" and r["new"] in ids
-    }
-    review = f":{buyer_id}"
-    return [
-        r
-        for r in rows
-        if (r["entity"], r["entity_id"]) in owned
-        or (r["entity"] == "review" and r["entity_id"].endswith(review))
-    ]
 
 
 def row_text(row: dict) -> Content:
@@ -85,12 +56,12 @@ class AuditTrail(Static):
     @work(thread=True, exclusive=True, group="audit", exit_on_error=False)
     def _load(self, buyer_id: str) -> None:
         from ...store.db import open_db
-        from ...store.interventions import audit_trail
+        from ...store.interventions import buyer_audit_trail
 
         try:
             db = open_db(self.app.db_path)
             try:
-                rows = buyer_rows(audit_trail(db), buyer_id)
+                rows = buyer_audit_trail(db, buyer_id)
             finally:
                 db.close()
         except Exception as exc:  # shown in place: a bad read must not end the console
