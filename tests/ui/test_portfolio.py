@@ -154,3 +154,6 @@ async def test_usable_at_80_by_24(app: HealthdeskApp) -> None:
         first = lines(table)[1]
         assert len(first) == table.scrollable_content_region.width
         assert table.rows[0].name[:10] in first
+        summary = app.screen.query_one("#summary")
+        assert summary.size.height == 2  # the header wraps instead of losing its end
+        assert "concentration ALERT 1 over 25%" in text(pilot, "#summary")
