@@ -62,13 +62,18 @@ class Override:
         return self.week <= week and monday(week) <= self.expires_on
 
 
+def active_overrides(overrides: Iterable[Override], week: int) -> dict[str, Override]:
+    """Each buyer's override in force in ``week`` (the latest set, when several are)."""
+    return {o.buyer_id: o for o in overrides if o.active(week)}
+
+
 def apply_overrides(
     buyers: Iterable[BuyerReport], overrides: Iterable[Override], week: int, bands: Bands
 ) -> list[BuyerReport]:
     """Reports with a manager's active health override in place of the computed score;
     ``override`` keeps the computed health, the reason and the expiry, so every view
     can show that the number is a person's, not the model's."""
-    active = {o.buyer_id: o for o in overrides if o.active(week)}
+    active = active_overrides(overrides, week)
     out = []
     for b in buyers:
         o = active.get(b.buyer_id)

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from ..domain import interventions as rules
 from ..domain.interventions import ACTIVE, OUTCOMES, STATUSES, Override, Snooze, Suggestion
+from . import views
 
 EDITABLE = ("action", "owner", "due_on", "status")
 
@@ -150,7 +151,12 @@ def add_note(db: Database, intervention_id: int, text: str) -> int:
 
 
 def for_week(
-    db: Database, week: int, *, owner: str | None = None, status: str | None = None
+    db: Database,
+    week: int,
+    *,
+    owner: str | None = None,
+    status: str | None = None,
+    buyer_id: str | None = None,
 ) -> list[dict]:
     """The interventions a week's list shows, with buyer name and latest note.
 
@@ -171,6 +177,9 @@ def for_week(
     if status is not None:
         sql += " AND i.status = :status"
         params["status"] = status
+    if buyer_id is not None:
+        sql += " AND i.buyer_id = :buyer_id"
+        params["buyer_id"] = buyer_id
     rows = []
     for row in db.query(sql + " ORDER BY i.due_on, i.id", params):
         rows.append({**row, "signals": json.loads(row["signals"] or "[]")})
@@ -198,12 +207,7 @@ def set_override(
 
 def overrides(db: Database) -> list[Override]:
     """Every override, oldest first; ``Override.active(week)`` says which apply."""
-    return [
-        Override(
-            r["buyer_id"], r["health"], r["reason"], r["week"], date.fromisoformat(r["expires_on"])
-        )
-        for r in db.query("SELECT * FROM overrides ORDER BY id")
-    ]
+    return views.overrides(db.conn)
 
 
 def snooze(

@@ -163,8 +163,7 @@ def load(db: Database, first_week: int, last_week: int, buyer_id: str | None = N
     """The ledger for weeks ``first_week..last_week`` (events: all that can matter).
 
     With ``buyer_id``, that buyer's rows only (``KeyError`` for an unknown buyer), read
-    through the tables' buyer keys where they have one (invoices, surveys and incidents
-    have none: a scan of milliseconds at 5,000 buyers). Every query orders its rows
+    through each table's buyer index. Every query orders its rows
     fully, so a buyer's rows come in the same relative order either way and every tie
     the scoring core breaks by position breaks the same.
     """

@@ -11,11 +11,13 @@ Each worker thread opens its own connection and closes it.
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
+from ..domain.interventions import ACTIVE, Override
+
 SPARK_WEEKS = 18
-OPEN_INTERVENTION = ("open", "in_progress")
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -110,24 +112,28 @@ def open_interventions(conn: sqlite3.Connection) -> dict[str, int]:
     """Open or in-progress interventions per buyer; empty before that table exists."""
     if not _has_table(conn, "interventions"):
         return {}
-    marks = ", ".join("?" * len(OPEN_INTERVENTION))
+    marks = ", ".join("?" * len(ACTIVE))
     return dict(
         conn.execute(
             "SELECT buyer_id, COUNT(*) FROM interventions"
             f" WHERE status IN ({marks}) GROUP BY buyer_id",
-            OPEN_INTERVENTION,
+            ACTIVE,
         ).fetchall()
     )
 
 
-def overrides(conn: sqlite3.Connection) -> list[tuple[str, int, str, int, str]]:
-    """Every health override, oldest first, as (buyer_id, health, reason, week set,
-    expires on); ``domain.interventions.Override.active`` says which apply to a week."""
+def overrides(conn: sqlite3.Connection) -> list[Override]:
+    """Every health override, oldest first; ``Override.active`` says which apply to a
+    week. The one reading of the table, for the console's plain connection and the
+    engine's (``store.interventions.overrides``) alike."""
     if not _has_table(conn, "overrides"):
         return []
-    return conn.execute(
-        "SELECT buyer_id, health, reason, week, expires_on FROM overrides ORDER BY id"
-    ).fetchall()
+    return [
+        Override(buyer_id, health, reason, week, date.fromisoformat(expires_on))
+        for buyer_id, health, reason, week, expires_on in conn.execute(
+            "SELECT buyer_id, health, reason, week, expires_on FROM overrides ORDER BY id"
+        )
+    ]
 
 
 def portfolio(conn: sqlite3.Connection, week: int) -> list[PortfolioRow]:

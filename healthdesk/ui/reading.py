@@ -10,12 +10,11 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from datetime import date
 from typing import TypeVar
 
 from ..config import Bands
 from ..domain.bands import band_of
-from ..domain.interventions import Override
+from ..domain.interventions import Override, active_overrides
 from ..store import views
 from .messages import Week
 
@@ -33,11 +32,11 @@ def read_week(conn: sqlite3.Connection, week: int, bands: Bands) -> Week:
 
 
 def _overridden(
-    rows: list[views.PortfolioRow], stored: list[tuple], week: int, bands: Bands
+    rows: list[views.PortfolioRow], overrides: list[Override], week: int, bands: Bands
 ) -> list[views.PortfolioRow]:
     """``rows`` with each active override's health and band, the computed health kept
-    beside it (the same rule as ``domain.interventions.apply_overrides``)."""
-    active = {o.buyer_id: o for o in map(_override, stored) if o.active(week)}
+    beside it (``apply_overrides`` does the same to a report's buyers)."""
+    active = active_overrides(overrides, week)
     if not active:
         return rows
     out = []
@@ -51,11 +50,6 @@ def _overridden(
             )
         out.append(r)
     return out
-
-
-def _override(row: tuple) -> Override:
-    buyer_id, health, reason, week, expires_on = row
-    return Override(buyer_id, health, reason, week, date.fromisoformat(expires_on))
 
 
 def in_thread(read: Callable[[], T]) -> Future[T]:

@@ -56,10 +56,6 @@ class ReviewFailed(Message):
         self.error = error
 
 
-def _owner_of(interventions: list[dict], buyer_id: str) -> list[dict]:
-    return [r for r in interventions if r["buyer_id"] == buyer_id]
-
-
 class ReviewBase(Screen):
     """Queue state, loading and saving; subclasses render it (``loaded``, ``changed``)."""
 
@@ -108,13 +104,16 @@ class ReviewBase(Screen):
             self.post_message(ReviewFailed(f"could not read the review queue: {exc}"))
             return
         cutoff = value_cutoff(now)
+        by_buyer: dict[str, list[dict]] = {}
+        for row in stored:
+            by_buyer.setdefault(row["buyer_id"], []).append(row)
         entries = [
             Entry(
                 i.buyer,
                 i.reasons,
                 suggest(i.buyer, week, cutoff),
                 outcomes.get(i.buyer.buyer_id),
-                _owner_of(stored, i.buyer.buyer_id),
+                by_buyer.get(i.buyer.buyer_id, []),
             )
             for i in queue
         ]
@@ -152,7 +151,7 @@ class ReviewBase(Screen):
             try:
                 write(db, buyer)
                 outcome = store.reviewed(db, week).get(buyer.buyer_id)
-                rows = _owner_of(store.for_week(db, week), buyer.buyer_id)
+                rows = store.for_week(db, week, buyer_id=buyer.buyer_id)
                 fresh = (
                     engine.buyer_report(db, self.app.config, buyer.buyer_id, week)
                     if refresh
