@@ -22,6 +22,8 @@ PHASE_LABEL = {
     "established": "established",
 }
 PHASE_ORDER = {name: i for i, name in enumerate(PHASE_LABEL)}
+OVERRIDDEN = "✎"
+"""Marks a health score a person set (an override) rather than the model, everywhere."""
 TONE_STYLE = {
     "": "",
     "good": "$text-success",

@@ -27,7 +27,7 @@ def _columns() -> list[Column[PortfolioRow]]:
             "health",
             "hlth",
             4,
-            lambda r: (("✎" if r.override else "") + str(r.health), fmt.BAND_TONE[r.band]),
+            lambda r: (fmt.OVERRIDDEN * bool(r.override) + str(r.health), fmt.BAND_TONE[r.band]),
             lambda r: r.health,
             right=True,
         ),

@@ -13,9 +13,9 @@ from datetime import date
 
 from textual.content import Content
 
-from ..format import BAND_LABEL, BAND_TONE, PHASE_LABEL, TONE_STYLE
+from ..format import BAND_LABEL, BAND_TONE, OVERRIDDEN, PHASE_LABEL, TONE_STYLE
 from ..widgets.hanging import Block, line
-from .review_entry import OVERRIDDEN, Entry, Slot, health_text
+from .review_entry import Entry, Slot, health_text
 
 BULLET = Content("  • ")
 PICK_HINT = "tab or 1–9 picks; a accepts it, c o d n edit it"

@@ -17,7 +17,7 @@ from textual.content import Content
 
 from ...domain.interventions import ACTIVE, Suggestion
 from ...domain.report import BuyerReport
-from ..format import BAND_TONE, TONE_STYLE
+from ..format import BAND_TONE, OVERRIDDEN, TONE_STYLE
 
 MARKS = {
     "accepted": ("✓", "$text-success"),
@@ -25,8 +25,6 @@ MARKS = {
     "snoozed": ("z", "$text-warning"),
     None: (" ", ""),
 }
-OVERRIDDEN = "✎"
-"""Marks a health score a person set (an override) rather than the model."""
 
 
 @dataclass(frozen=True)

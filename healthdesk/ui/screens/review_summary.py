@@ -24,11 +24,10 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ...domain.weeks import label
-from ..format import BAND_LABEL
+from ..format import BAND_LABEL, OVERRIDDEN
 from ..widgets.hanging import Block, Hanging, line
 from ..widgets.keybar import KeyBar
 from .review_detail import bullets
-from .review_entry import OVERRIDDEN
 
 if TYPE_CHECKING:
     from ...config import Config
