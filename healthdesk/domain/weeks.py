@@ -33,3 +33,8 @@ def last_day(week: int) -> int:
 def label(week: int) -> str:
     """The ISO date of the week's Monday, the week's name in reports and the UI."""
     return monday(week).isoformat()
+
+
+def day_label(iso: str | None) -> str:
+    """A due date as people plan with it, ``Wed 2026-11-18`` (``not set`` when empty)."""
+    return f"{date.fromisoformat(iso):%a} {iso}" if iso else "not set"

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import date
 from typing import TYPE_CHECKING
 
 from ..domain.suggestions import suggest, value_cutoff
+from ..domain.weeks import day_label
 from .files import csv_text
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ def as_markdown(rows: list[Row], week: str, suggested: bool) -> str:
             lines.append(f"- **{_md(first.name)}** ({_md(buyer_id)}): {state}")
             for r in actions:
                 status = r.status.replace("_", " ")
-                lines.append(f"  - {r.action}, due {_day(r.due_on)} ({status})")
+                lines.append(f"  - {r.action}, due {day_label(r.due_on)} ({status})")
                 lines += [f"    - {_md(s['detail'])}" for s in r.signals]
                 if r.note:
                     lines.append(f"    - Note: {_md(r.note)}")
@@ -177,7 +177,3 @@ def _md(text: str) -> str:
     """Data as literal text: Markdown punctuation escaped, line breaks flattened."""
     flat = " ".join(str(text).split())
     return "".join("\\" + ch if ch in MD_SPECIAL else ch for ch in flat)
-
-
-def _day(iso: str) -> str:
-    return f"{date.fromisoformat(iso):%a} {iso}" if iso else "not set"

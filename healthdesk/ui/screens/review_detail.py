@@ -9,20 +9,16 @@ reasons, notes) goes in as ``Content`` values, never as markup.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 
 from textual.content import Content
 
+from ...domain.weeks import day_label
 from ..format import BAND_LABEL, BAND_TONE, OVERRIDDEN, PHASE_LABEL, TONE_STYLE
 from ..widgets.hanging import Block, line
 from .review_entry import Entry, Slot, health_text
 
 BULLET = Content("  • ")
 PICK_HINT = "tab or 1–9 picks; a accepts it, c o d n edit it"
-
-
-def day(iso: str | None) -> str:
-    return f"{date.fromisoformat(iso):%a} {iso}" if iso else "not set"
 
 
 def bullets(title: str, items: Iterable[Content | str]) -> list[Block]:
@@ -109,7 +105,7 @@ def _slot(number: int, slot: Slot, selected: bool) -> list[Block]:
     action_style = "bold reverse" if selected else "bold"
     if s is not None:
         body = Content.assemble(
-            (s.action, action_style), f", due {day(s.due_on.isoformat())}: ", s.message
+            (s.action, action_style), f", due {day_label(s.due_on.isoformat())}: ", s.message
         )
         state = (
             _stored(row, s.action)
@@ -135,5 +131,5 @@ def _stored(row: dict, shown: str | None = None) -> Content:
         f"#{row['id']} {row['status'].replace('_', ' ')}",
         *action,
         f" · owner {row['owner'] or '—'} · due ",
-        day(row["due_on"]),
+        day_label(row["due_on"]),
     )
