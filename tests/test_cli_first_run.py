@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from healthdesk import cli
+from healthdesk import cli, cli_support
 
 SAMPLE = Path(cli.__file__).resolve().parent.parent / "data" / "sample"
 
@@ -21,8 +21,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
     shutil.copytree(SAMPLE, data / "sample")
     monkeypatch.delenv("HEALTHDESK_DB", raising=False)
-    monkeypatch.setattr(cli, "DEFAULT_DB", data / "healthdesk.db")
-    monkeypatch.setattr(cli, "SAMPLE_DIR", data / "sample")
+    monkeypatch.setattr(cli_support, "DEFAULT_DB", data / "healthdesk.db")
+    monkeypatch.setattr(cli_support, "SAMPLE_DIR", data / "sample")
     return data
 
 

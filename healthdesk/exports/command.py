@@ -44,7 +44,7 @@ def interventions(context: Any, **options: Any) -> None:
     With nothing recorded for the week, lists the suggested interventions for every
     at-risk buyer (status "suggested").
     """
-    from ..cli import friendly
+    from ..cli_support import friendly
 
     try:
         friendly(_export)(context, **options)
@@ -62,7 +62,7 @@ def _export(
     week: str | None,
 ) -> None:
     from .. import engine
-    from ..cli import parse_week
+    from ..cli_support import parse_week
     from ..domain.weeks import week_of
     from ..store import interventions as store
     from .files import write_atomic
