@@ -174,8 +174,11 @@ def sample(buyers: int, weeks: int, seed: int, out: Path) -> None:
 def _register() -> None:
     """Subcommand groups that live with their feature (they import no Textual)."""
     from .exports.command import export
+    from .foresight_command import backtest, calibrate
 
     main.add_command(export)
+    main.add_command(backtest)
+    main.add_command(calibrate)
 
 
 _register()

@@ -22,10 +22,11 @@ class ConfigError(ValueError):
 class Weights:
     """Relative weight of each health component; absent components are re-weighted."""
 
-    volume: float = 0.30
-    payment: float = 0.30
-    returns: float = 0.10
-    engagement: float = 0.20
+    rhythm: float = 0.30
+    volume: float = 0.15
+    payment: float = 0.25
+    returns: float = 0.05
+    engagement: float = 0.15
     satisfaction: float = 0.05
     expansion: float = 0.05
 
@@ -33,12 +34,21 @@ class Weights:
 @dataclass(frozen=True)
 class Bands:
     """Health at or above ``healthy`` is healthy; at or above ``watch`` is watch.
-    A buyer showing a warning sign in its own behaviour is held at ``warning_cap``
-    (below healthy): an account with a live red flag belongs on the watch list."""
+    A buyer showing a warning sign in its own behaviour is held below ``warning_cap``
+    (below healthy): an account with a live red flag belongs on the watch list; each
+    further sign lowers the limit by ``warning_step``, never below at risk (``watch``
+    − 1): three signs at once (volume sliding, replies drying up, payments late) are
+    how a buyer that is leaving looks.
+
+    A cap is soft so it never piles buyers on one number: a capped buyer scores
+    ``cap × (cap_floor + (1 − cap_floor) × raw / 100)`` when that is below its raw
+    health, so the order of capped buyers is kept and only raw 100 reaches the cap."""
 
     healthy: int = 70
     watch: int = 40
     warning_cap: int = 69
+    warning_step: int = 30
+    cap_floor: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -48,8 +58,34 @@ class Volume:
     decline_ratio: float = 0.80
     abrupt_weeks: int = 2
     abrupt_ratio: float = 0.50
-    stopped_weeks: int = 3
-    stopped_cap: int = 30
+    slide_weeks: int = 6
+    """Weeks of the straight line whose end reads the volume now (``components.volume``):
+    the trend is the lower of the recent mean's and that line's against the baseline."""
+    min_reliability: float = 0.5
+    """A decline is flagged only for buyers whose rhythm fills the recent window this
+    likely (see ``components.volume``): for a quarterly buyer, four quiet weeks are
+    its rhythm (which the rhythm component reads), not a decline."""
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """The buyer's own cadence: how often it takes leads, and whether the current gap
+    fits it. Each week's activity counts with a weight halving every
+    ``half_life_weeks``; ``prior_active``/``prior_idle`` are pseudo-weeks that keep a
+    new buyer's rate from reading 0% or 100% after a week or two; ``dropout`` is the
+    weekly chance a buyer leaves for good, which a silence longer than its rhythm
+    makes more likely. The score is the chance of leads within ``horizon_weeks``.
+    A buyer whose chance of still buying falls to ``stopped_alive`` has stopped
+    against its own rhythm and is held at risk; above ``ok_alive`` no hold applies,
+    and in between the hold rises smoothly (no cliff)."""
+
+    half_life_weeks: float = 26.0
+    prior_active: float = 0.5
+    prior_idle: float = 2.0
+    dropout: float = 0.005
+    horizon_weeks: int = 13
+    stopped_alive: float = 0.5
+    ok_alive: float = 0.9
 
 
 @dataclass(frozen=True)
@@ -94,7 +130,7 @@ class Signals:
 class Trust:
     window_days: int = 180
     levels: tuple[int, ...] = (100, 90, 75, 50, 25, 0)
-    caps: tuple[int, ...] = (100, 100, 85, 60, 40, 25)
+    caps: tuple[int, ...] = (100, 100, 85, 60, 39, 25)
 
 
 @dataclass(frozen=True)
@@ -119,11 +155,28 @@ class Money:
 
 
 @dataclass(frozen=True)
+class Backtest:
+    """How ``healthdesk backtest`` labels the past. A buyer is in an as-of week's
+    population when it was in the book (started, not churned) and took leads in the
+    ``active_weeks`` weeks up to it; it churned if its ``churned_on`` falls within
+    ``horizon_days`` after the week, or it took no leads at all in that horizon.
+    Fewer than ``min_churned`` churners in a week (or on average) is too few for a
+    stable figure and is said so; ``resamples`` sets the bootstrap interval."""
+
+    horizon_days: int = 90
+    active_weeks: int = 13
+    min_churned: int = 30
+    resamples: int = 200
+    seed: int = 7
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole active configuration; ``healthdesk config`` prints it."""
 
     weights: Weights = field(default_factory=Weights)
     bands: Bands = field(default_factory=Bands)
+    rhythm: Rhythm = field(default_factory=Rhythm)
     volume: Volume = field(default_factory=Volume)
     payment: Payment = field(default_factory=Payment)
     returns: Returns = field(default_factory=Returns)
@@ -133,11 +186,16 @@ class Config:
     concentration: Concentration = field(default_factory=Concentration)
     checkins: Checkins = field(default_factory=Checkins)
     money: Money = field(default_factory=Money)
+    backtest: Backtest = field(default_factory=Backtest)
     owner: str | None = None
 
     def fingerprint(self) -> str:
-        """A stable text of every value, so stored scores know which config made them."""
-        return repr(dataclasses.asdict(self))
+        """A stable text of every value scoring reads, so stored scores know which config
+        made them (the backtest's labelling and the console's owner change no score)."""
+        values = dataclasses.asdict(self)
+        for unscored in ("backtest", "owner"):
+            values.pop(unscored)
+        return repr(values)
 
 
 def _coerce(key: str, value: Any, default: Any, annotation: str) -> Any:
@@ -216,8 +274,21 @@ def _check(config: Config) -> None:
         raise ConfigError("config key 'checkins.days' must be in increasing order")
     if not 0 <= config.bands.warning_cap <= 100:
         raise ConfigError("config key 'bands.warning_cap' must lie in 0..100")
-    if not 0 <= config.volume.stopped_cap <= 100:
-        raise ConfigError("config key 'volume.stopped_cap' must lie in 0..100")
+    if not 0 <= config.bands.cap_floor <= 1:
+        raise ConfigError("config key 'bands.cap_floor' must lie in 0..1")
+    r = config.rhythm
+    if not 0 < r.stopped_alive < r.ok_alive <= 1:
+        raise ConfigError(
+            "config keys 'rhythm.stopped_alive' < 'rhythm.ok_alive' must lie in (0, 1]"
+        )
+    if not 0 <= r.dropout < 1:
+        raise ConfigError("config key 'rhythm.dropout' must lie in [0, 1)")
+    if r.half_life_weeks <= 0 or r.prior_active <= 0 or r.prior_idle <= 0:
+        raise ConfigError(
+            "config keys 'rhythm.half_life_weeks', 'prior_active', 'prior_idle' must be > 0"
+        )
+    if r.horizon_weeks < 1:
+        raise ConfigError("config key 'rhythm.horizon_weeks' must be at least 1")
     if any(not 0 <= c <= 100 for c in config.trust.caps + config.trust.levels):
         raise ConfigError("config keys 'trust.levels' and 'trust.caps' must lie in 0..100")
     churn = config.money.monthly_churn

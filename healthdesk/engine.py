@@ -9,11 +9,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import numpy as np
 from sqlite_utils import Database
 
-from .config import Config
+from .config import Config, to_toml
 from .domain import report as reports
 from .domain.interventions import apply_overrides
 from .domain.ledger import Ledger
@@ -61,7 +62,13 @@ def rescore(db: Database, config: Config, from_week: int | None = None) -> int:
     scorer = Scorer(ledger, config)
     ids = [b.buyer_id for b in ledger.buyers]
     return score_store.save(
-        db, ids, first, scorer.weeks(range(first, span[1] + 1)), config.fingerprint()
+        db,
+        ids,
+        first,
+        scorer.weeks(range(first, span[1] + 1)),
+        config.fingerprint(),
+        to_toml(config),
+        datetime.now(UTC).isoformat(timespec="seconds"),
     )
 
 

@@ -25,6 +25,7 @@ CSV_COLUMNS = (
     "health",
     "health_change",
     "band",
+    "rhythm",
     "volume",
     "payment",
     "returns",

@@ -44,7 +44,7 @@ CODES = {
     "checkin_overdue",
     "concentration",
 }
-COMPONENTS = {"volume", "payment", "returns", "engagement", "satisfaction", "expansion"}
+COMPONENTS = {"rhythm", "volume", "payment", "returns", "engagement", "satisfaction", "expansion"}
 
 
 def run(runner: CliRunner, *args: str) -> Result:

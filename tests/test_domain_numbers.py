@@ -17,6 +17,7 @@ from helpers import (
     at,
     build_report,
     import_into,
+    make_ledger,
     monday,
     report_json,
 )
@@ -25,10 +26,11 @@ from hypothesis import strategies as st
 
 from healthdesk.config import Config
 from healthdesk.domain.explain import Why
+from healthdesk.domain.ledger import NO_DAY
 from healthdesk.domain.lifecycle import month_number, month_numbers, phase_of, yyyymmdd
 from healthdesk.domain.report import BuyerReport, urgency
 from healthdesk.domain.responsiveness import grade
-from healthdesk.domain.scoring import trust_level
+from healthdesk.domain.scoring import Scorer
 
 LADDER = {0: 100, 1: 90, 2: 75, 3: 50, 4: 25, 5: 0, 6: 0, 9: 0}
 
@@ -38,7 +40,12 @@ LADDER = {0: 100, 1: 90, 2: 75, 3: 50, 4: 25, 5: 0, 6: 0, 9: 0}
 
 @pytest.mark.parametrize(("incidents", "level"), LADDER.items())
 def test_trust_ladder_rows(incidents: int, level: int) -> None:
-    assert trust_level(incidents, Config()) == level
+    """The level the scorer itself gives a buyer with that many open incidents."""
+    opened = (AS_OF - timedelta(days=10)).toordinal()
+    ledger = make_ledger([100] * WEEKS, incidents=[(opened, NO_DAY, NO_DAY)] * incidents)
+    scores = Scorer(ledger, Config()).week(ledger.last_week)
+    assert int(scores.trust_incidents[0]) == incidents
+    assert int(scores.trust_level[0]) == level
 
 
 def _incident(p: Portfolio, buyer: str, n: int, opened: date, **extra: object) -> None:
@@ -253,7 +260,7 @@ def test_stopped_buyer_explanation_names_the_cap(stopped_db: Path) -> None:
     buyer = next(b for b in rep["buyers"] if b["buyer_id"] == "STOP")
     assert buyer["components"]["payment"] >= 50
     assert buyer["explain"]["cap"] is not None
-    assert "no leads" in buyer["explain"]["cap_reason"]
+    assert "stopped against its own rhythm" in buyer["explain"]["cap_reason"]
     assert "volume_decline" in [w["code"] for w in buyer["warnings"]]
 
 

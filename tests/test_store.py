@@ -96,10 +96,12 @@ def test_config_change_rescores_and_same_config_does_not(scored: Path) -> None:
         assert score_store.fingerprint(db) == config.fingerprint()
         engine.ensure_scored(db, config)
         assert score_store.fingerprint(db) == config.fingerprint()
-        strict = Config(bands=type(config.bands)(healthy=95, watch=90))
+        strict = Config(bands=type(config.bands)(healthy=99, watch=98))
         engine.ensure_scored(db, strict)
         assert score_store.fingerprint(db) == strict.fingerprint()
-        bands = {r[0] for r in db.execute("SELECT band FROM weekly_scores")}
-        assert "healthy" not in bands
+        rows = db.execute("SELECT health, band FROM weekly_scores").fetchall()
+        expected = {h: "healthy" if h >= 99 else "watch" if h >= 98 else "at_risk" for h, _ in rows}
+        assert all(band == expected[h] for h, band in rows)
+        assert any(band == "at_risk" and h >= 70 for h, band in rows)
     finally:
         db.close()

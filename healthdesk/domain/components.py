@@ -1,4 +1,4 @@
-"""The six health components, each scored 0–100 for every buyer of one as-of week.
+"""The seven health components, each scored 0–100 for every buyer of one as-of week.
 
 Each function returns the score (NaN where the buyer has no data for it, so the
 component is left out and re-weighted, never scored as zero) and the measured
@@ -15,6 +15,7 @@ import numpy as np
 
 from ..config import Config
 from .ledger import NO_DAY, Floats, Ints
+from .rhythm import Reading
 from .window import AsOf, ramp, safe_ratio
 
 VOLUME_RATIO = ([0.0, 0.5, 0.75, 0.9, 1.0, 1.1], [0.0, 20.0, 50.0, 70.0, 85.0, 100.0])
@@ -36,14 +37,53 @@ class Component:
     inputs: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def volume(at: AsOf, config: Config, contracted: Floats, expected: Floats) -> Component:
-    """Recent weekly leads against the buyer's own baseline, and against contract."""
+def rhythm(reading: Reading) -> Component:
+    """The chance of leads within the horizon from the buyer's own cadence (rhythm.py)."""
+    return Component(
+        reading.score,
+        {
+            "share": reading.share,
+            "rate": reading.rate,
+            "gap_weeks": reading.gap_weeks,
+            "usual_gap_weeks": reading.usual_gap_weeks,
+            "alive": reading.alive,
+            "tenure_weeks": reading.tenure_weeks,
+        },
+    )
+
+
+GROWTH = 2.0
+"""The trend of a buyer whose baseline weeks had no leads and whose recent ones do."""
+
+
+def volume(
+    at: AsOf, config: Config, contracted: Floats, expected: Floats, beat: Reading
+) -> Component:
+    """Recent weekly leads against the buyer's own baseline, and against contract.
+
+    Weeks before a buyer's first delivery are not zeros, but an active buyer's empty
+    weeks are: no leads in the baseline and none recently is a trend of 0 (the worst),
+    leads again after an empty baseline a trend of ``GROWTH``; never "no data".
+
+    ``reliability`` is the chance the buyer's rhythm fills every week of the recent
+    window (``share^recent_weeks``, its share of weeks with leads before that
+    window, so a buyer that stopped does not look irregular for it): four weeks say
+    much about a buyer that takes
+    leads every week and little about one that buys now and then, whose quiet weeks
+    are its rhythm (which the rhythm component reads). The component counts with
+    that share of its weight, and a decline is only flagged when it is high."""
     v = config.volume
     recent = at.mean("leads", v.recent_weeks)
     baseline = at.mean("leads", v.baseline_weeks, skip=v.recent_weeks)
-    trend = safe_ratio(np.nan_to_num(recent), baseline)
+    level = _level_now(at, v.slide_weeks, v.abrupt_weeks, recent)
+    recent0 = np.nan_to_num(recent)
+    trend = np.where(
+        baseline == 0,
+        np.where(recent0 > 0, GROWTH, 0.0),
+        np.fmin(safe_ratio(recent0, baseline), safe_ratio(level, baseline)),
+    )
     target = contracted * expected
-    fulfilment = safe_ratio(np.nan_to_num(recent), target)
+    fulfilment = safe_ratio(recent0, target)
     by_trend = ramp(trend, *VOLUME_RATIO)
     by_contract = ramp(fulfilment, *VOLUME_RATIO)
     score = np.where(
@@ -56,23 +96,37 @@ def volume(at: AsOf, config: Config, contracted: Floats, expected: Floats) -> Co
         ),
     )
     recent_lead = at.total("leads", v.abrupt_weeks)
-    stopped_weeks = v.stopped_weeks
-    stopped = (at.total("leads", stopped_weeks) == 0) & (
-        at.active_weeks(stopped_weeks) == stopped_weeks
-    )
-    stopped &= np.nan_to_num(baseline) > 0
+    stopped = np.nan_to_num(beat.alive, nan=1.0) <= config.rhythm.stopped_alive
+    reliability = np.nan_to_num(beat.share_before, nan=1.0) ** v.recent_weeks
     return Component(
         score,
         {
             "recent": recent,
+            "level": level,
             "baseline": baseline,
             "trend": trend,
             "fulfilment": fulfilment,
             "target": target,
             "last_weeks": safe_ratio(recent_lead, at.active_weeks(v.abrupt_weeks)),
             "stopped": stopped,
+            "reliability": reliability,
         },
     )
+
+
+def _level_now(at: AsOf, weeks: int, last_weeks: int, recent: Floats) -> Floats:
+    """Weekly leads now, read off a straight line fitted to the last ``weeks`` weeks: a
+    slide (500 → 400 → 300) shows while the 4-week mean still averages it away. A step
+    down is not a slope, so the line never reads below the mean of the last
+    ``last_weeks`` weeks. The mean stands in for buyers without that many weeks yet."""
+    ys = np.stack([at.total("leads", 1, skip=j) for j in range(weeks)])
+    xs = -np.arange(weeks, dtype=float)[:, None]  # the as-of week at 0
+    x0 = xs - xs.mean()
+    slope = (x0 * (ys - ys.mean(axis=0))).sum(axis=0) / (x0**2).sum()
+    fitted = ys.mean(axis=0) - slope * xs.mean()
+    latest = ys[:last_weeks].mean(axis=0)
+    full = at.active_weeks(weeks) == weeks
+    return np.where(full, np.maximum(fitted, latest), recent)
 
 
 def payment(at: AsOf, config: Config, buyers: int) -> Component:

@@ -46,13 +46,21 @@ def volume_decline(s: WeekScores, led: Ledger, b: int) -> str:
     v = s.scores["volume"].inputs
     recent, base, trend = v["recent"][b], v["baseline"][b], v["trend"][b]
     last = v["last_weeks"][b]
+    r = s.scores["rhythm"].inputs
+    gap = _or_zero(r["gap_weeks"][b])
     if v["stopped"][b]:
-        return f"no leads in the last weeks (baseline {base:.0f}/week): the buyer stopped buying"
-    kind = "abrupt cut" if _or_zero(last) < 0.5 * base else "gradual slide"
+        return (
+            f"no leads for {gap:.0f} weeks against a usual gap of"
+            f" {_or_zero(r['usual_gap_weeks'][b]):.1f}: the buyer stopped buying"
+        )
+    if _or_zero(base) == 0:
+        return f"no leads for {gap:.0f} weeks"
+    kind = "abrupt cut" if _or_zero(last) < s.config.volume.abrupt_ratio * base else "gradual slide"
+    v_cfg = s.config.volume
     return (
-        f"leads down {(1 - trend) * 100:.0f}% ({recent:.0f}/week over "
-        f"{s.config.volume.recent_weeks} weeks vs "
-        f"{base:.0f}/week baseline): {kind}"
+        f"leads down {(1 - trend) * 100:.0f}% ({recent:.0f}/week over {v_cfg.recent_weeks}"
+        f" weeks, {_or_zero(v['level'][b]):.0f}/week now on the {v_cfg.slide_weeks}-week line,"
+        f" vs {base:.0f}/week baseline): {kind}"
     )
 
 

@@ -45,6 +45,16 @@ def _num(x: float, fmt: str = ".0f") -> str:
 
 def _evidence(s: WeekScores, led: Ledger, b: int, name: str) -> str:
     i = s.scores[name].inputs
+    if name == "rhythm":
+        r = s.config.rhythm
+        return (
+            f"took leads in {_num(i['share'][b] * 100)}% of weeks (recent weeks count more,"
+            f" half-life {r.half_life_weeks:g} weeks) over {_num(i['tenure_weeks'][b])} weeks"
+            f" as a buyer; {_num(i['gap_weeks'][b])} weeks since its last leads vs a usual"
+            f" gap of {_num(i['usual_gap_weeks'][b], '.1f')}: {_num(i['alive'][b] * 100)}%"
+            f" chance it is still buying, {_num(s.scores[name].score[b])}% of leads within"
+            f" {r.horizon_weeks} weeks"
+        )
     if name == "volume":
         text = (
             f"{_num(i['recent'][b])} leads/week over {s.config.volume.recent_weeks} weeks"
@@ -53,7 +63,7 @@ def _evidence(s: WeekScores, led: Ledger, b: int, name: str) -> str:
         if not np.isnan(i["target"][b]):
             text += f"; {_num(i['fulfilment'][b] * 100)}% of {_num(i['target'][b])} expected"
         if i["stopped"][b]:
-            text += "; no leads in the last weeks"
+            text += "; stopped against its own rhythm"
         return text
     if name == "payment":
         text = f"{int(i['invoices'][b])} invoices due in window"
@@ -112,17 +122,22 @@ def explain(s: WeekScores, prev: WeekScores | None, led: Ledger, b: int) -> Why:
         )
     capped = float(s.cap[b]) < float(s.raw[b])
     reason = {
-        CAP_STOPPED: "no leads for several weeks",
+        CAP_STOPPED: "leads stopped against its own rhythm, or fell steeply",
         CAP_TRUST: "open incidents erode trust",
         CAP_WARNING: "warning signs hold it below healthy",
     }
-    cap_reason = reason.get(int(s.cap_reason[b]), "") if capped else ""
+    cap_reason = ""
+    if capped:
+        cap_reason = (
+            f"{reason.get(int(s.cap_reason[b]), '')} (limit {float(s.cap_limit[b]):.0f},"
+            f" scaled by raw health {float(s.raw[b]):.0f})"
+        )
     cap_now = min(float(s.cap[b]) - float(s.raw[b]), 0.0)
     cap_before = min(float(prev.cap[b]) - float(prev.raw[b]), 0.0) if prev else 0.0
     why = Why(
         components=rows,
         raw=round(float(s.raw[b]), 2),
-        cap=int(s.cap[b]) if capped else None,
+        cap=round(float(s.cap[b])) if capped else None,
         cap_reason=cap_reason,
         cap_change=round(cap_now - cap_before, 2),
     )

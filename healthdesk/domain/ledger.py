@@ -129,8 +129,9 @@ def no_events() -> Events:
 @dataclass
 class Ledger:
     """Everything the core reads. ``first_active`` is each buyer's first delivery week
-    (or a huge number), and ``contact_before`` the last buyer contact day before
-    ``first_week``: both summarise history outside the loaded columns."""
+    (or a huge number), ``contact_before`` the last buyer contact day before
+    ``first_week``, and ``active_before`` the weeks (in ``day``) before ``first_week``
+    in which a buyer took leads: they summarise history outside the loaded columns."""
 
     buyers: list[Buyer]
     first_week: int
@@ -144,6 +145,7 @@ class Ledger:
     touch_events: dict[str, Events] = field(default_factory=dict)
     surveys: Events = field(default_factory=no_events)
     new_products: Events = field(default_factory=no_events)
+    active_before: Events = field(default_factory=no_events)
 
     def events(self, kind: str) -> Events:
         """Touchpoint events of ``kind`` (complaint, escalation, check_in…), maybe none."""

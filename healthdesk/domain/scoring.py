@@ -2,8 +2,10 @@
 
 Health is the weighted mean of the components that have data (absent components
 are dropped and the remaining weights re-normalised), then capped: a buyer who
-stopped taking leads cannot look healthy, and neither can one whose trust is
-eroded by open incidents. The caps are part of the explanation, not hidden.
+stopped taking leads against its own rhythm cannot look healthy, and neither can one
+whose trust is eroded by open incidents or who shows a warning sign. Caps are soft
+(``soft_cap``), so capped buyers keep their order instead of piling on one number,
+and each is part of the explanation, not hidden.
 """
 
 from __future__ import annotations
@@ -15,16 +17,29 @@ from datetime import date
 
 import numpy as np
 
-from ..config import Config
+from ..config import Bands, Config
 from . import components as comp
 from .bands import BANDS
 from .ledger import Bools, Floats, Ints, Ledger
 from .lifecycle import PHASES, expected_share, month_numbers, phase_index, yyyymmdd
+from .rhythm import cadence, hold
+from .rhythm import read as read_rhythm
 from .signals import Signals, detect
 from .weeks import monday
 from .window import AsOf, Cumulative
 
-COMPONENTS = ("volume", "payment", "returns", "engagement", "satisfaction", "expansion")
+COMPONENTS = (
+    "rhythm",
+    "volume",
+    "payment",
+    "returns",
+    "engagement",
+    "satisfaction",
+    "expansion",
+)
+CONFIDENT = ("volume", "expansion")
+"""Components read from the recent window, weighed by how surely the buyer's rhythm
+fills it (``components.volume``'s reliability)."""
 CONCENTRATION = ("ok", "warn", "alert")
 NEUTRAL_HEALTH = 50.0
 """Health of a buyer with no data at all yet: neither good nor bad news."""
@@ -40,6 +55,7 @@ class WeekScores:
     health: Floats
     raw: Floats
     cap: Floats
+    cap_limit: Floats
     cap_reason: Ints
     band: Ints
     scores: dict[str, comp.Component]
@@ -88,6 +104,7 @@ class Scorer:
             [b.contracted_weekly_leads or np.nan for b in buyers], dtype=float
         )
         self.ever_touched = self._first_touch()
+        self.cadence = cadence(ledger, config.rhythm.half_life_weeks)
 
     def _first_touch(self) -> Ints:
         """First week each buyer had any touchpoint, so engagement is absent before it."""
@@ -111,8 +128,17 @@ class Scorer:
         listed = (self.started <= at.day) & (self.ended >= monday(week).toordinal())
         month = month_numbers(self.started_ymd, date.fromordinal(at.day))
         phase = phase_index(month)
-        volume = comp.volume(at, cfg, self.contracted, expected_share(phase))
+        beat = read_rhythm(
+            self.cadence,
+            at.col,
+            week,
+            self.ledger.first_active,
+            cfg.rhythm,
+            cfg.volume.recent_weeks,
+        )
+        volume = comp.volume(at, cfg, self.contracted, expected_share(phase), beat)
         parts = {
+            "rhythm": comp.rhythm(beat),
             "volume": volume,
             "payment": comp.payment(at, cfg, n),
             "returns": comp.returns(at, cfg),
@@ -120,7 +146,9 @@ class Scorer:
             "satisfaction": comp.satisfaction(at, cfg, n),
             "expansion": comp.expansion(at, cfg, volume.inputs, self.contracted),
         }
-        weights = _normalised_weights(parts, dataclasses.asdict(cfg.weights), n)
+        reliability = volume.inputs["reliability"]
+        confidence = dict.fromkeys(CONFIDENT, reliability)
+        weights = _normalised_weights(parts, dataclasses.asdict(cfg.weights), confidence)
         raw = sum(np.nan_to_num(parts[c].score) * weights[c] for c in COMPONENTS)
         raw = np.where(sum(weights.values()) > 0, raw, NEUTRAL_HEALTH)
         revenue = _cents(at.total("revenue", cfg.concentration.window_weeks)) * listed
@@ -132,17 +160,18 @@ class Scorer:
         signals = detect(at, cfg, parts, share, self.started)
         incidents = _open_incidents(self.ledger, at.day, cfg.trust.window_days, n)
         rung = np.minimum(incidents, 5)
-        cap, cap_reason = _caps(cfg, rung, volume.inputs["stopped"], signals)
+        limit, cap_reason = _caps(cfg, rung, beat.alive, signals, volume)
+        cap = soft_cap(raw, limit, cfg.bands.cap_floor)
+        cap_reason = np.where(cap < raw, cap_reason, CAP_NONE)
         health_int = np.rint(np.minimum(raw, cap))
-        band = np.where(
-            health_int >= cfg.bands.healthy, 0, np.where(health_int >= cfg.bands.watch, 1, 2)
-        )
+        band = band_index(health_int, cfg.bands)
         return WeekScores(
             week=week,
             listed=listed,
             health=health_int,
             raw=raw,
             cap=cap,
+            cap_limit=limit,
             cap_reason=cap_reason,
             band=band,
             scores=parts,
@@ -167,30 +196,68 @@ def _cents(amounts: Floats) -> Floats:
     return np.round(amounts, 2)
 
 
-def _caps(cfg: Config, rung: Ints, stopped: Bools, signals: Signals) -> tuple[Floats, Ints]:
-    """The lowest applicable cap per buyer and which rule set it (``CAP_*``)."""
+def _caps(
+    cfg: Config, rung: Ints, alive: Floats, signals: Signals, volume: comp.Component
+) -> tuple[Floats, Ints]:
+    """The lowest applicable limit per buyer and which rule set it (``CAP_*``)."""
     candidates = np.stack(
         [
             np.full(rung.shape, 100.0),
-            np.where(stopped, float(cfg.volume.stopped_cap), 100.0),
+            np.minimum(hold(alive, cfg.rhythm, cfg.bands.watch), _decline_limit(cfg, volume)),
             np.array(cfg.trust.caps, dtype=float)[rung],
-            np.where(signals.behaviour(), float(cfg.bands.warning_cap), 100.0),
+            _warning_limit(cfg.bands, signals.behaviour_count()),
         ]
     )
     reason = np.argmin(candidates, axis=0)
-    cap = candidates[reason, np.arange(rung.shape[0])]
-    return cap, np.where(cap >= 100, CAP_NONE, reason)
+    limit = candidates[reason, np.arange(rung.shape[0])]
+    return limit, np.where(limit >= 100, CAP_NONE, reason)
+
+
+def _decline_limit(cfg: Config, volume: comp.Component) -> Floats:
+    """A steady buyer whose leads fell: ``warning_cap`` at the decline line, down to at
+    risk where they halved (``abrupt_ratio``), as one sign however deep; no limit for
+    buyers whose rhythm makes a few weeks' volume noise (``volume.min_reliability``)."""
+    v, inputs = cfg.volume, volume.inputs
+    trend = np.nan_to_num(inputs["trend"], nan=1.0)
+    steady = inputs["reliability"] >= v.min_reliability
+    limit = np.interp(
+        trend,
+        [v.abrupt_ratio, v.decline_ratio],
+        [float(cfg.bands.watch - 1), float(cfg.bands.warning_cap)],
+    )
+    return np.where(steady & (trend <= v.decline_ratio), limit, 100.0)
+
+
+def _warning_limit(bands: Bands, signs: Ints) -> Floats:
+    """``warning_cap`` for one sign, ``warning_step`` lower for each further one, never
+    below at risk; no limit without a sign."""
+    lowest = min(bands.watch - 1, bands.warning_cap)
+    limit = np.maximum(bands.warning_cap - bands.warning_step * (signs - 1), lowest)
+    return np.where(signs > 0, limit, 100.0).astype(float)
+
+
+def soft_cap(raw: Floats, limit: Floats, floor: float) -> Floats:
+    """The most health a limit allows a buyer of this raw health: ``limit`` scaled from
+    ``floor × limit`` (raw 0) to ``limit`` (raw 100). Below the limit, a better raw
+    health still scores better, so a cap never piles buyers on one number."""
+    return np.where(limit >= 100, 100.0, limit * (floor + (1 - floor) * raw / 100))
+
+
+def band_index(health: Floats, bands: Bands) -> Ints:
+    """0 healthy, 1 watch, 2 at risk (``BANDS`` order) for rounded health values."""
+    return np.where(health >= bands.healthy, 0, np.where(health >= bands.watch, 1, 2))
 
 
 def _normalised_weights(
-    parts: dict[str, comp.Component], weights: dict[str, float], n: int
+    parts: dict[str, comp.Component], weights: dict[str, float], confidence: dict[str, Floats]
 ) -> dict[str, Floats]:
-    """Per buyer, each present component's share of the weight of all present ones."""
-    present = {c: ~np.isnan(parts[c].score) for c in COMPONENTS}
-    total = sum(present[c] * weights[c] for c in COMPONENTS)
+    """Per buyer, each present component's share of the weight of all present ones; a
+    component read from a window the buyer's rhythm rarely fills counts with its
+    ``confidence`` share of its weight."""
+    given = {c: ~np.isnan(parts[c].score) * weights[c] * confidence.get(c, 1.0) for c in COMPONENTS}
+    total = sum(given.values())
     return {
-        c: np.where(total > 0, present[c] * weights[c] / np.where(total > 0, total, 1), 0.0)
-        for c in COMPONENTS
+        c: np.where(total > 0, given[c] / np.where(total > 0, total, 1), 0.0) for c in COMPONENTS
     }
 
 
@@ -200,8 +267,3 @@ def _open_incidents(ledger: Ledger, day: int, window_days: int, n: int) -> Ints:
     counted = (inc.opened <= day) & (inc.opened > day - window_days)
     counted &= ~((inc.resolved <= day) & (inc.confirmed <= day))
     return np.bincount(inc.buyer[counted], minlength=n)
-
-
-def trust_level(incidents: int, config: Config) -> int:
-    """The trust ladder: 0→100, 1→90, 2→75, 3→50, 4→25, 5+→0 (terminal)."""
-    return config.trust.levels[min(incidents, 5)]

@@ -41,6 +41,7 @@ BEHAVIOUR = (
 )
 """Signs in the buyer's own behaviour. Concentration is portfolio risk and an overdue
 check-in is our lapse, so those two do not hold a buyer's score down."""
+PAYMENT = ("payment_late", "terms_slip")
 
 
 @dataclass
@@ -56,7 +57,16 @@ class Signals:
 
     def behaviour(self) -> Bools:
         """Buyers showing at least one warning sign in their own behaviour."""
-        return np.any([self.flags[c] for c in BEHAVIOUR], axis=0)
+        return self.behaviour_count() > 0
+
+    def behaviour_count(self) -> Ints:
+        """How many kinds of warning sign each buyer shows in its own behaviour. Late
+        payment and slipping terms are one kind (payment): a slip is read against the
+        buyer's own past, so an older invoice paid even later can hide it, and counting
+        the two apart would let worse payment raise health."""
+        families = [self.flags["payment_late"] | self.flags["terms_slip"]]
+        families += [self.flags[c] for c in BEHAVIOUR if c not in PAYMENT]
+        return np.sum(families, axis=0)
 
     def count(self) -> Ints:
         """How many warnings each buyer has."""
@@ -81,10 +91,12 @@ def terms_slip(at: AsOf, config: Config, buyers: int) -> tuple[Bools, Floats, Fl
     p = config.payment
     inv = at.ledger.invoices
     half = 7 * p.slip_window_weeks // 2
-    paid = inv.paid <= at.day
-    recent = paid & (inv.issued > at.day - half) & (inv.issued <= at.day)
-    earlier = paid & (inv.issued > at.day - 2 * half) & (inv.issued <= at.day - half)
-    to_pay = (inv.paid - inv.issued).astype(float)
+    recent = (inv.issued > at.day - half) & (inv.issued <= at.day)
+    earlier = (inv.issued > at.day - 2 * half) & (inv.issued <= at.day - half)
+    # An invoice still open counts as paid today or on its due date, whichever is later:
+    # paying later can then only raise days-to-pay, so it never hides a slip.
+    settled = np.where(inv.paid <= at.day, inv.paid, np.maximum(at.day, inv.due))
+    to_pay = (settled - inv.issued).astype(float)
     terms = (inv.due - inv.issued).astype(float)
 
     def mean(mask: Bools, values: Floats) -> Floats:
@@ -176,7 +188,8 @@ def detect(
     flags = {
         "payment_late": np.nan_to_num(pay["worst_days_late"]) > config.payment.late_days,
         "terms_slip": slip,
-        "volume_decline": np.nan_to_num(vol["trend"], nan=1.0) <= config.volume.decline_ratio,
+        "volume_decline": (np.nan_to_num(vol["trend"], nan=1.0) <= config.volume.decline_ratio)
+        & (vol["reliability"] >= config.volume.min_reliability),
         "returns_rising": rising,
         "engagement_drop": dropped | silent,
         "complaint_escalation": (escalations > 0)

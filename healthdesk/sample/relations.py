@@ -44,6 +44,9 @@ ROLES = {
     "executive": ("VP Sales", "COO", "Managing Partner"),
 }
 QUIET_DAYS = {s.SILENT: 60, s.DRIFT_A: 45}  # days without any reply or inbound contact
+CHURN_QUIET_DAYS = 84
+"""A buyer that is leaving answers ever less in its last 12 weeks (DOMAIN: the signs
+show 30-90 days ahead)."""
 Touch = tuple[str, str, str, str, str, str, str, str]
 
 
@@ -76,7 +79,7 @@ class _Replies:
             if self.late_count % 4 != 1:  # answers one outbound in four, slowly
                 return ""
             hours = rng.uniform(50, 70)
-        elif b.churned_on is not None and (b.churned_on - d).days <= 56:
+        elif b.churned_on is not None and (b.churned_on - d).days <= CHURN_QUIET_DAYS:
             if rng.random() >= 0.4:
                 return ""
             hours = rng.uniform(30, 70)

@@ -70,3 +70,12 @@ def contact_before(db: Database, week: int) -> list[tuple[str, int]]:
         " WHERE week < ? AND last_contact > 0 GROUP BY buyer_id",
         (week,),
     ).fetchall()
+
+
+def active_before(db: Database, week: int) -> list[tuple[str, int, int, str]]:
+    """``(buyer, week, 0, '')`` for every buyer-week before ``week`` with leads."""
+    return db.execute(
+        "SELECT buyer_id, week, 0, '' FROM weekly_activity WHERE week < ? AND leads > 0"
+        " ORDER BY buyer_id, week",
+        (week,),
+    ).fetchall()

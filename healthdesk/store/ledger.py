@@ -145,6 +145,20 @@ class _Scope:
             {"lo": first_week, "hi": last_week},
         )
 
+    def active_before(self, db: Database, week: int) -> list[tuple[str, int, int, str]]:
+        """``(buyer, week, 0, '')`` for every week before ``week`` with leads: the
+        history the buyer's rhythm reads from outside the loaded weeks."""
+        if self.buyer_id is None:
+            return activity.active_before(db, week)
+        return self.rows(
+            db,
+            WEEKS.format(lo="(SELECT MIN(week) FROM weekly_activity)")
+            + " SELECT :buyer, a.week, 0, ''"
+            + ONE_BUYER_ACTIVITY
+            + " WHERE a.week < :hi AND a.leads > 0 ORDER BY a.week",
+            {"hi": week},
+        )
+
     def contact_before(self, db: Database, week: int) -> list[tuple[str, int]]:
         """``activity.contact_before`` for this scope."""
         if self.buyer_id is None:
@@ -204,6 +218,7 @@ def load(db: Database, first_week: int, last_week: int, buyer_id: str | None = N
                 " ORDER BY rowid",
             ),
         ),
+        active_before=_events(index, scope.active_before(db, first_week)),
     )
 
 

@@ -315,3 +315,20 @@ def m007_audit_by_buyer(db: Database) -> None:
     new value) and reviews by buyer, as both tables grow by every weekly review."""
     db["audit"].create_index(["field", "new"])
     db["reviews"].create_index(["buyer_id"])
+
+
+@migrations()
+def m008_rhythm_and_config_history(db: Database) -> None:
+    """The rhythm component and each score's cap limit (calibration recomputes health
+    from stored parts), and every scoring config the scores were computed with, so a
+    jump caused by a setting is never read as a buyer's behaviour. Stored scores from
+    the old formula are dropped: the next reader rescores."""
+    db.execute("ALTER TABLE weekly_scores ADD COLUMN rhythm INTEGER")
+    db.execute("ALTER TABLE weekly_scores ADD COLUMN cap_limit REAL")
+    db.execute("ALTER TABLE weekly_scores ADD COLUMN confidence REAL")
+    db.execute("DELETE FROM weekly_scores")
+    db.execute("DELETE FROM meta WHERE key = 'scored_with'")
+    db.execute(
+        "CREATE TABLE scoring_configs (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL"
+        " UNIQUE, settings TEXT NOT NULL, took_effect_at TEXT NOT NULL, week INTEGER NOT NULL)"
+    )

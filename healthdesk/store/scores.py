@@ -25,6 +25,8 @@ COLUMNS = (
     "phase",
     "warnings",
     "leads",
+    "cap_limit",
+    "confidence",
 )
 INSERT = (
     f"INSERT INTO weekly_scores ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
@@ -68,15 +70,26 @@ def _rows(ids: list[str], s: WeekScores) -> Iterable[tuple]:
         [PHASES[x] for x in s.phase[rows].tolist()],
         _warning_texts(s, rows),
         s.leads[rows].tolist(),
+        np.round(s.cap_limit[rows], 2).tolist(),
+        np.round(s.scores["volume"].inputs["reliability"][rows], 4).tolist(),
         strict=True,
     )
 
 
 def save(
-    db: Database, ids: list[str], first_week: int, weeks: Iterable[WeekScores], fingerprint: str
+    db: Database,
+    ids: list[str],
+    first_week: int,
+    weeks: Iterable[WeekScores],
+    fingerprint: str,
+    settings: str,
+    recorded_at: str,
 ) -> int:
-    """Replace the stored scores from ``first_week`` on in one transaction; rows written."""
+    """Replace the stored scores from ``first_week`` on in one transaction; rows written.
+    A config not seen before is recorded (``settings`` as TOML, ``recorded_at`` when,
+    and the latest week scored) in the same transaction."""
     written = 0
+    last_week = first_week
     with db.atomic():
         stored = db.execute("SELECT MIN(week) FROM weekly_scores").fetchone()[0]
         if stored is not None and first_week <= stored:
@@ -86,10 +99,23 @@ def save(
         for s in weeks:
             cursor = db.conn.executemany(INSERT, _rows(ids, s))
             written += cursor.rowcount
+            last_week = s.week
         db.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('scored_with', ?)", (fingerprint,)
         )
+        db.execute(
+            "INSERT OR IGNORE INTO scoring_configs (fingerprint, settings, took_effect_at, week)"
+            " VALUES (?, ?, ?, ?)",
+            (fingerprint, settings, recorded_at, last_week),
+        )
     return written
+
+
+def config_history(db: Database) -> list[tuple[int, str, str, int, str]]:
+    """Every scoring config used, oldest first: (id, fingerprint, when, week, TOML)."""
+    return db.execute(
+        "SELECT id, fingerprint, took_effect_at, week, settings FROM scoring_configs ORDER BY id"
+    ).fetchall()
 
 
 def fingerprint(db: Database) -> str | None:

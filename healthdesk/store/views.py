@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..domain.interventions import ACTIVE, Override
+from ..domain.scoring import COMPONENTS
 
 SPARK_WEEKS = 18
 
@@ -61,7 +62,6 @@ class PortfolioRow(NamedTuple):
     ``health`` and ``band`` are then the manager's."""
 
 
-COMPONENTS = ("volume", "payment", "returns", "engagement", "satisfaction", "expansion")
 _ROW_SQL = (
     "SELECT w.buyer_id, b.name, b.owner, b.vertical, w.phase, w.health,"
     " w.health - COALESCE(p.health, w.health), w.band, "

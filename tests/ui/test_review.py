@@ -147,8 +147,9 @@ async def test_full_review_across_two_sessions_is_stored_and_exported(
     # The database holds exactly the decisions.
     accepted_ids = [accepted.buyer.buyer_id] + [e.buyer.buyer_id for e in later]
     interventions = rows(db_copy, "SELECT * FROM interventions ORDER BY id")
-    expected = [(e.buyer.buyer_id, s.reason_key, s.action, s.due_on.isoformat())
-                for e in [accepted, *later] for s in e.suggestions]  # fmt: skip
+    picked = [(accepted.buyer.buyer_id, accepted.suggestions[0])]  # "a": the picked one only
+    every = [(e.buyer.buyer_id, s) for e in later for s in e.suggestions]  # "A": all of them
+    expected = [(b, s.reason_key, s.action, s.due_on.isoformat()) for b, s in picked + every]
     assert [(r["buyer_id"], r["reason_key"], r["action"], r["due_on"]) for r in interventions] == (
         expected
     )

@@ -11,6 +11,7 @@ from ui_support import HOSTILE, HOSTILE_ID, ids, lines, settle, text
 from healthdesk import engine
 from healthdesk.config import Config
 from healthdesk.domain.responsiveness import grade
+from healthdesk.domain.scoring import COMPONENTS
 from healthdesk.domain.weeks import label
 from healthdesk.store.db import open_db
 from healthdesk.ui.app import HealthdeskApp
@@ -58,7 +59,7 @@ async def test_account_shows_components_evidence_history_and_records(app: Health
         await settle(pilot)
         assert isinstance(app.screen, AccountScreen)
         components = text(pilot, "#components")
-        for name in ("volume", "payment", "returns", "engagement", "satisfaction", "expansion"):
+        for name in COMPONENTS:
             assert name in components
         assert "×" in components and "weighted score" in components
         assert "What changed since last week" in text(pilot, "#changes")
@@ -236,7 +237,7 @@ async def test_evidence_wraps_under_itself_at_80_columns(app: HealthdeskApp) -> 
         app.open_account("B038")
         await settle(pilot)
         shown = app.screen.query_one("#components").render().plain.split("\n")
-        names = ("volume", "payment", "returns", "engagement", "satisfaction", "expansion")
+        names = COMPONENTS
         body = [s for s in shown[1:] if not s.startswith(("weighted score", *names))]
         assert len(body) > len(names)  # some evidence took two lines at this width
         assert all(s.startswith(" " * 14) for s in body)

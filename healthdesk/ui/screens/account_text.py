@@ -141,14 +141,13 @@ def components(row: PortfolioRow | None, report: Any) -> list[Block]:
             )
         )
         lines.append((EVIDENCE_INDENT, Content.styled(safe(c.evidence), MUTED)))
-    total = Content.assemble(("weighted score ", MUTED), f"{why.raw:.1f}")
+    total = Content(f"{why.raw:.1f}")
     if why.cap is not None:
         total = total + Content.assemble(
             ("  capped at ", MUTED), (str(why.cap), _tone("bad")), f": {why.cap_reason}"
         )
-    lines.append(
-        line(total + Content.assemble(("  → health ", MUTED), (str(report.health), "bold")))
-    )
+    total += Content.assemble(("  → health ", MUTED), (str(report.health), "bold"))
+    lines.append((Content.styled("weighted score ", MUTED), total))
     return lines
 
 
