@@ -166,7 +166,7 @@ class Backtest:
     horizon_days: int = 90
     active_weeks: int = 13
     min_churned: int = 30
-    resamples: int = 200
+    resamples: int = 100
     seed: int = 7
 
 

@@ -132,9 +132,10 @@ def grade(labelled: list[Labelled], config: Config, horizon_days: int | None = N
         pop = lab.in_population
         churned = lab.churned[pop]
         result = bt.WeekResult(lab.week, int(pop.sum()), int(churned.sum()))
+        weights = bt.resample_weights(int(pop.sum()), b.resamples, b.seed + lab.week)
         for name in SCORES:
             result.scores[name] = bt.figures(
-                lab.risks[name][pop], churned, b.resamples, b.seed, lab.present[name][pop]
+                lab.risks[name][pop], churned, weights, lab.present[name][pop]
             )
         result.deciles = bt.decile_lift(lab.risks["health"][pop], churned)
         result.tie_share = bt.tie_share(lab.stored.health[pop])

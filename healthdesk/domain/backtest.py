@@ -100,22 +100,30 @@ class Figures:
     coverage: float = 1.0
 
 
+def resample_weights(buyers: int, resamples: int, seed: int) -> Floats:
+    """Row 0 all ones (the figures themselves), then ``resamples`` Poisson(1) rows: how
+    often each buyer counts in each bootstrap draw. Drawn once per week and shared by
+    every score, so the scores are compared on the same draws."""
+    rng = np.random.default_rng(seed)
+    draws = rng.poisson(1.0, (resamples, buyers)).astype(np.float64)
+    return np.vstack([np.ones((1, buyers)), draws])
+
+
 def figures(
-    risk: Floats, churned: Bools, resamples: int = 0, seed: int = 0, present: Bools | None = None
+    risk: Floats, churned: Bools, weights: Floats | None = None, present: Bools | None = None
 ) -> Figures:
     """AUC, top-decile precision and lift of ``risk`` (buyers where ``present``), with a
-    ``resamples``-fold Poisson-bootstrap 95% interval (seeded: a run repeats exactly)."""
+    95% interval when ``weights`` (``resample_weights``) has bootstrap rows."""
     mask = np.ones(risk.size, dtype=bool) if present is None else present
     coverage = float(mask.mean()) if mask.size else 0.0
     risk, churned = risk[mask], churned[mask]
     if risk.size == 0:
         return Figures(float("nan"), float("nan"), float("nan"), coverage=coverage)
-    rng = np.random.default_rng(seed)
-    weights = np.vstack([np.ones(risk.size), rng.poisson(1.0, (resamples, risk.size))])
-    aucs, precisions = _stats(risk, churned, weights, TOP_SHARE)
+    w = np.ones((1, risk.size)) if weights is None else weights[:, mask]
+    aucs, precisions = _stats(risk, churned, w, TOP_SHARE)
     base = float(churned.mean())
     lift = float(precisions[0] / base) if base else float("nan")
-    if resamples <= 0:
+    if w.shape[0] == 1:
         return Figures(float(aucs[0]), float(precisions[0]), lift, coverage=coverage)
     lo_a, hi_a = _interval(aucs[1:])
     lo_p, hi_p = _interval(precisions[1:])
