@@ -8,10 +8,15 @@ that silently falls back to a default would make the scores lie.
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+MAX_INT = 100_000
+"""No window, count or day threshold the scoring reads is anywhere near this; a larger
+one is a typo (and would overflow the week arithmetic)."""
 
 
 class ConfigError(ValueError):
@@ -170,6 +175,20 @@ class Backtest:
     seed: int = 7
 
 
+SEGMENT_SECTIONS = ("weights", "rhythm", "volume", "payment", "returns", "engagement", "signals")
+"""What a segment may override: how its buyers are scored. Bands, trust, concentration,
+check-ins and money stay the book's, so every screen speaks one language."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Scoring for the buyers of one vertical: the book's config with the segment's
+    ``[segments.<vertical>]`` tables laid over it."""
+
+    vertical: str
+    config: Config
+
+
 @dataclass(frozen=True)
 class Config:
     """The whole active configuration; ``healthdesk config`` prints it."""
@@ -187,7 +206,13 @@ class Config:
     checkins: Checkins = field(default_factory=Checkins)
     money: Money = field(default_factory=Money)
     backtest: Backtest = field(default_factory=Backtest)
+    segments: tuple[Segment, ...] = ()
     owner: str | None = None
+
+    def segment_of(self, vertical: str) -> Segment | None:
+        """The segment scoring buyers of ``vertical`` (case-insensitive), if any."""
+        key = vertical.casefold()
+        return next((g for g in self.segments if g.vertical.casefold() == key), None)
 
     def fingerprint(self) -> str:
         """A stable text of every value scoring reads, so stored scores know which config
@@ -208,16 +233,55 @@ def _coerce(key: str, value: Any, default: Any, annotation: str) -> Any:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"config key '{key}' must be a number, got {value!r}")
+        if not math.isfinite(value) or value < 0:
+            raise ConfigError(f"config key '{key}' must be a finite number ≥ 0, got {value!r}")
         return float(value)
     if annotation.startswith("int"):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"config key '{key}' must be a whole number, got {value!r}")
+        if not 0 <= value <= MAX_INT:
+            raise ConfigError(
+                f"config key '{key}' must be a whole number 0..{MAX_INT}, got {value}"
+            )
         return value
     if "str" in annotation:
         if not isinstance(value, str):
             raise ConfigError(f"config key '{key}' must be text, got {value!r}")
         return value
     raise ConfigError(f"config key '{key}' has an unsupported value {value!r}")
+
+
+def _segments(base: Config, data: Any) -> tuple[Segment, ...]:
+    """``[segments.<vertical>.<section>]`` tables, each laid over the book's config."""
+    if not isinstance(data, dict):
+        raise ConfigError("config key 'segments' must hold tables like [segments.solar.weights]")
+    out = []
+    for vertical, sections in data.items():
+        path = f"segments.{vertical}"
+        if not isinstance(sections, dict) or not sections:
+            raise ConfigError(f"config key '{path}' must hold tables like [{path}.weights]")
+        changes: dict[str, Any] = {}
+        for name, values in sections.items():
+            if name not in SEGMENT_SECTIONS:
+                allowed = ", ".join(SEGMENT_SECTIONS)
+                raise ConfigError(
+                    f"unknown config key '{path}.{name}' (a segment may set: {allowed})"
+                )
+            if not isinstance(values, dict):
+                raise ConfigError(
+                    f"config key '{path}.{name}' must be a table like [{path}.{name}]"
+                )
+            section = getattr(base, name)
+            merged = {**dataclasses.asdict(section), **values}
+            merged = {k: list(v) if isinstance(v, tuple) else v for k, v in merged.items()}
+            changes[name] = _build(type(section), merged, f"{path}.{name}.")
+        config = dataclasses.replace(base, **changes)
+        try:
+            _check(config)
+        except ConfigError as exc:
+            raise ConfigError(f"in [{path}]: {exc}") from None
+        out.append(Segment(vertical, config))
+    return tuple(out)
 
 
 def _build(cls: type, data: dict[str, Any], prefix: str) -> Any:
@@ -227,6 +291,8 @@ def _build(cls: type, data: dict[str, Any], prefix: str) -> Any:
         path = f"{prefix}{key}"
         if key not in fields:
             raise ConfigError(f"unknown config key '{path}'")
+        if cls is Config and key == "segments":
+            continue
         f = fields[key]
         default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
         if dataclasses.is_dataclass(default):
@@ -294,14 +360,34 @@ def _check(config: Config) -> None:
     churn = config.money.monthly_churn
     if churn is not None and not 0 < churn <= 1:
         raise ConfigError(f"config key 'money.monthly_churn' must be in (0, 1], got {churn}")
+    ranges = {
+        "money.fallback_monthly_churn": (config.money.fallback_monthly_churn, 1e-6, 1),
+        "money.default_gross_margin": (config.money.default_gross_margin, 0, 1),
+        "volume.decline_ratio": (config.volume.decline_ratio, 1e-6, 1),
+        "volume.abrupt_ratio": (config.volume.abrupt_ratio, 0, config.volume.decline_ratio),
+        "volume.min_reliability": (config.volume.min_reliability, 0, 1),
+        "returns.rising_points": (config.returns.rising_points, 0, 1),
+        "returns.rising_factor": (config.returns.rising_factor, 1, 100),
+        "engagement.drop_points": (config.engagement.drop_points, 0, 1),
+        "rhythm.half_life_weeks": (config.rhythm.half_life_weeks, 0.1, 10_000),
+    }
+    for key, (value, lo, hi) in ranges.items():
+        if not lo <= value <= hi:
+            raise ConfigError(f"config key '{key}' must lie in {lo:g}..{hi:g}, got {value:g}")
+    if config.bands.warning_step > 100:
+        raise ConfigError("config key 'bands.warning_step' must lie in 0..100")
 
 
 def load_config(path: Path | None) -> Config:
     """Read ``path`` (TOML) over the defaults; a missing optional file means defaults."""
     if path is None or not path.exists():
         return Config()
+    if not path.is_file():
+        raise ConfigError(f"config file {path} is not a regular file")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"config file {path} cannot be read: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"config file {path} is not UTF-8 text ({exc.reason})") from None
     except tomllib.TOMLDecodeError as exc:
@@ -309,6 +395,8 @@ def load_config(path: Path | None) -> Config:
     try:
         config = _build(Config, data, "")
         _check(config)
+        if "segments" in data:
+            config = dataclasses.replace(config, segments=_segments(config, data["segments"]))
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     return config
@@ -318,6 +406,7 @@ def to_toml(config: Config) -> str:
     """Render the active config as TOML that ``load_config`` reads back."""
     lines: list[str] = []
     top = dataclasses.asdict(config)
+    top.pop("segments")
     for key, value in top.items():
         if not isinstance(value, dict) and value is not None:
             lines.append(f"{key} = {_toml_value(value)}")
@@ -325,6 +414,14 @@ def to_toml(config: Config) -> str:
         if isinstance(value, dict):
             lines.append(f"\n[{key}]")
             lines.extend(f"{k} = {_toml_value(v)}" for k, v in value.items() if v is not None)
+    for segment in config.segments:
+        for name in SEGMENT_SECTIONS:
+            mine = dataclasses.asdict(getattr(segment.config, name))
+            book = dataclasses.asdict(getattr(config, name))
+            changed = {k: v for k, v in mine.items() if v != book[k]}
+            if changed:
+                lines.append(f"\n[segments.{_toml_value(segment.vertical)}.{name}]")
+                lines.extend(f"{k} = {_toml_value(v)}" for k, v in changed.items())
     return "\n".join(lines).lstrip() + "\n"
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import numpy as np
 from sqlite_utils import Database
 
-from .config import Config, to_toml
+from .config import Config, ConfigError, to_toml
 from .domain import report as reports
 from .domain.interventions import apply_overrides
 from .domain.ledger import Ledger
@@ -72,8 +72,22 @@ def rescore(db: Database, config: Config, from_week: int | None = None) -> int:
     )
 
 
+def check_segments(db: Database, config: Config) -> None:
+    """A ``[segments.<vertical>]`` table that names no buyer's vertical is a typo that
+    would silently score nobody: refuse it, naming the key and the verticals there are."""
+    known = {v.casefold() for v in ledger_store.verticals(db)}
+    for segment in config.segments:
+        if segment.vertical.casefold() not in known:
+            there = ", ".join(ledger_store.verticals(db)) or "none"
+            raise ConfigError(
+                f"config key 'segments.{segment.vertical}': no buyer has vertical"
+                f" {segment.vertical!r} (verticals in the book: {there})"
+            )
+
+
 def ensure_scored(db: Database, config: Config) -> None:
     """Make stored scores match the data and config: a no-op when they already do."""
+    check_segments(db, config)
     span = ledger_store.week_span(db)
     if span is None:
         return

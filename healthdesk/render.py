@@ -170,7 +170,7 @@ def print_explain(buyer: BuyerReport, why: Why, week: str, console: Console) -> 
             Text(c.evidence),
         )
     console.print(table)
-    console.print(Text(f"weighted score {why.raw:.1f}"))
+    console.print(Text(f"weighted score {why.raw:.1f} (scoring profile: {why.profile})"))
     if why.cap is not None:
         console.print(Text(f"capped at {why.cap}: {why.cap_reason}"))
     console.print(Text("moved since last week: " + ("; ".join(why.moved) or "nothing notable")))

@@ -115,3 +115,30 @@ def test_custom_config_round_trips_through_toml(tmp_path: Path) -> None:
     again = tmp_path / "again.toml"
     again.write_text(to_toml(custom), encoding="utf-8")
     assert load_config(again) == custom
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("[money]\ndefault_gross_margin = nan\n", "money.default_gross_margin"),
+        ("[money]\ndefault_gross_margin = inf\n", "money.default_gross_margin"),
+        ("[money]\ndefault_gross_margin = 1e309\n", "money.default_gross_margin"),
+        ("[money]\ndefault_gross_margin = -0.2\n", "money.default_gross_margin"),
+        ("[money]\ndefault_gross_margin = 1.5\n", "money.default_gross_margin"),
+        ("[money]\nfallback_monthly_churn = 0\n", "money.fallback_monthly_churn"),
+        ("[volume]\ndecline_ratio = 0\n", "volume.decline_ratio"),
+        ("[payment]\nlate_days = 99999999999\n", "payment.late_days"),
+        ("[rhythm]\nstopped_alive = 0.95\n", "rhythm.stopped_alive"),
+    ],
+)
+def test_non_finite_and_out_of_range_values_are_refused(
+    tmp_path: Path, text: str, key: str
+) -> None:
+    with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
+        load_config(write(tmp_path, text))
+
+
+def test_a_folder_named_like_the_config_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "healthdesk.toml").mkdir()
+    with pytest.raises(ConfigError, match="not a regular file"):
+        load_config(tmp_path / "healthdesk.toml")

@@ -329,3 +329,78 @@ def test_report_json_lists_rhythm_among_components(tmp_path: Path) -> None:
     import_into(path, p.write(tmp_path / "csv"))
     buyer = report_json(path)["buyers"][0]
     assert "rhythm" in buyer["components"]
+
+
+# --- segments -----------------------------------------------------------------------
+
+
+def _two_verticals(tmp_path: Path) -> Path:
+    p = Portfolio()
+    for bid, vertical in (("S1", "Solar"), ("S2", "Solar"), ("M1", "loan"), ("M2", "loan")):
+        p.buyer(bid, vertical=vertical)
+        p.deliveries(bid, [100] * (WEEKS - 4) + [70] * 4)  # the same 30% drop for all
+        p.invoices(bid)
+        p.touches(bid)
+    path = tmp_path / "seg.db"
+    import_into(path, p.write(tmp_path / "csv"))
+    return path
+
+
+def test_segment_weights_and_thresholds_apply_to_that_vertical_only(tmp_path: Path) -> None:
+    path = _two_verticals(tmp_path)
+    config_file = tmp_path / "healthdesk.toml"
+    config_file.write_text(
+        "[segments.solar.weights]\nvolume = 0.6\n[segments.solar.volume]\ndecline_ratio = 0.6\n"
+    )
+    config = load_config(config_file)
+    rep = report_json(path, config=config)
+    by_id = {b["buyer_id"]: b for b in rep["buyers"]}
+    solar, mortgage = by_id["S1"], by_id["M1"]
+    assert solar["explain"]["profile"] == "segment solar"
+    assert mortgage["explain"]["profile"] == "default"
+    weights = {c["name"]: c["weight"] for c in solar["explain"]["components"]}
+    book = {c["name"]: c["weight"] for c in mortgage["explain"]["components"]}
+    assert weights["volume"] > book["volume"]
+    # a 30% drop is a decline at the book's 80% line, not at the segment's 60% line
+    assert "volume_decline" in [w["code"] for w in mortgage["warnings"]]
+    assert "volume_decline" not in [w["code"] for w in solar["warnings"]]
+    out = CliRunner().invoke(
+        main, ["--db", str(path), "--config", str(config_file), "explain", "S1"]
+    )
+    assert out.exit_code == 0 and "scoring profile: segment solar" in out.output
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[segments.sollar.weights]\nvolume = 0.5\n", "segments.sollar': no buyer has vertical"),
+        ("[segments.solar.weights]\nvolume = -1\n", "weights.volume"),
+        ("[segments.solar.weights]\nvolum = 1\n", "segments.solar.weights.volum"),
+        ("[segments.solar.bands]\nhealthy = 80\n", "segments.solar.bands"),
+        ("[segments.solar]\nweights = 3\n", "segments.solar.weights"),
+    ],
+)
+def test_bad_segments_are_errors_naming_the_key(tmp_path: Path, text: str, message: str) -> None:
+    path = _two_verticals(tmp_path)
+    config_file = tmp_path / "bad.toml"
+    config_file.write_text(text)
+    con = sqlite3.connect(path)
+    before = con.execute("SELECT COUNT(*), SUM(health) FROM weekly_scores").fetchone()
+    con.close()
+    out = CliRunner().invoke(main, ["--db", str(path), "--config", str(config_file), "report"])
+    assert out.exit_code == 1
+    assert message in out.output and "Traceback" not in out.output
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT COUNT(*), SUM(health) FROM weekly_scores").fetchone() == before
+    con.close()
+
+
+def test_segments_survive_the_config_printout(tmp_path: Path) -> None:
+    path = _two_verticals(tmp_path)
+    config_file = tmp_path / "healthdesk.toml"
+    config_file.write_text("[segments.solar.weights]\nvolume = 0.6\n")
+    out = CliRunner().invoke(main, ["--db", str(path), "--config", str(config_file), "config"])
+    assert out.exit_code == 0
+    printed = tmp_path / "printed.toml"
+    printed.write_text(out.output)
+    assert load_config(printed) == load_config(config_file)

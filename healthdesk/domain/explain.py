@@ -37,6 +37,8 @@ class Why:
     cap_reason: str
     cap_change: float
     moved: list[str] = field(default_factory=list)
+    profile: str = "default"
+    """The scoring profile: "default", or "segment <vertical>" for a ``[segments]`` one."""
 
 
 def _num(x: float, fmt: str = ".0f") -> str:
@@ -140,6 +142,7 @@ def explain(s: WeekScores, prev: WeekScores | None, led: Ledger, b: int) -> Why:
         cap=round(float(s.cap[b])) if capped else None,
         cap_reason=cap_reason,
         cap_change=round(cap_now - cap_before, 2),
+        profile=s.profile(b),
     )
     why.moved.extend(_moved(why))
     return why

@@ -184,6 +184,7 @@ def _buyer(
     b: int,
     logged: list[date],
 ) -> BuyerReport:
+    s = s.seen_by(b)  # a segment's buyer is explained with its segment's settings
     buyer = led.buyers[b]
     weeks = cfg.concentration.window_weeks
     revenue = float(s.revenue[b])

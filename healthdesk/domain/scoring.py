@@ -70,6 +70,30 @@ class WeekScores:
     phase: Ints
     signals: Signals
     config: Config
+    segment: Ints | None = None
+    """Per buyer, the index into ``book.segments`` it was scored with (-1: the book's)."""
+    book: Config | None = None
+    """The book's config when ``config`` was narrowed to one buyer's (``seen_by``)."""
+
+    def config_for(self, b: int) -> Config:
+        """The config buyer row ``b`` was scored with: its segment's, or the book's."""
+        book = self.book or self.config
+        if self.segment is None or self.segment[b] < 0:
+            return book
+        return book.segments[int(self.segment[b])].config
+
+    def profile(self, b: int) -> str:
+        """The scoring profile in words: "default" or "segment <vertical>"."""
+        if self.segment is None or self.segment[b] < 0:
+            return "default"
+        return f"segment {(self.book or self.config).segments[int(self.segment[b])].vertical}"
+
+    def seen_by(self, b: int) -> WeekScores:
+        """This week as buyer row ``b``'s explanation reads it: with its own config."""
+        config = self.config_for(b)
+        if config is self.config:
+            return self
+        return dataclasses.replace(self, config=config, book=self.book or self.config)
 
     def band_name(self, b: int) -> str:
         return BANDS[int(self.band[b])]
@@ -105,6 +129,15 @@ class Scorer:
         )
         self.ever_touched = self._first_touch()
         self.cadence = cadence(ledger, config.rhythm.half_life_weeks)
+        self.segment = np.full(len(buyers), -1, dtype=np.int64)
+        self._segments: list[tuple[Bools, Scorer]] = []
+        verticals = np.array([b.vertical.casefold() for b in buyers], dtype=object)
+        for i, seg in enumerate(config.segments):
+            rows = verticals == seg.vertical.casefold()
+            if rows.any():
+                self.segment[rows] = i
+                own = dataclasses.replace(seg.config, segments=())
+                self._segments.append((rows, Scorer(ledger, own, portfolio_revenue)))
 
     def _first_touch(self) -> Ints:
         """First week each buyer had any touchpoint, so engagement is absent before it."""
@@ -121,7 +154,17 @@ class Scorer:
             yield self.week(week)
 
     def week(self, week: int) -> WeekScores:
-        """Score every buyer as of the end of ``week``."""
+        """Score every buyer as of the end of ``week``, each segment's buyers with their
+        segment's config."""
+        scores = self._week(week)
+        if not self._segments:
+            return scores
+        for rows, scorer in self._segments:
+            scores = _take(scores, scorer._week(week), rows)
+        return dataclasses.replace(scores, config=self.config, segment=self.segment)
+
+    def _week(self, week: int) -> WeekScores:
+        """Score every buyer as of the end of ``week`` with this scorer's config."""
         cfg = self.config
         at = AsOf(self.ledger, self.sums, week)
         n = len(self.ledger.buyers)
@@ -187,6 +230,29 @@ class Scorer:
             signals=signals,
             config=cfg,
         )
+
+
+def _take(base: WeekScores, other: WeekScores, rows: Bools) -> WeekScores:
+    """``base`` with buyer ``rows`` taken from ``other`` (same ledger, same week): every
+    per-buyer array, including each component's inputs and each signal's evidence."""
+
+    def pick(a: object, b: object) -> object:
+        if isinstance(a, np.ndarray) and a.ndim >= 1 and a.shape[0] == rows.shape[0]:
+            return np.where(rows.reshape(-1, *([1] * (a.ndim - 1))), b, a)
+        if isinstance(a, dict):
+            return {k: pick(v, b[k]) for k, v in a.items()}  # type: ignore[index]
+        if isinstance(a, comp.Component):
+            return comp.Component(pick(a.score, b.score), pick(a.inputs, b.inputs))  # type: ignore[attr-defined,arg-type]
+        if isinstance(a, Signals):
+            return Signals(pick(a.flags, b.flags), pick(a.evidence, b.evidence))  # type: ignore[attr-defined,arg-type]
+        return a
+
+    merged = {
+        f.name: pick(getattr(base, f.name), getattr(other, f.name))
+        for f in dataclasses.fields(base)
+        if f.name not in ("config", "segment", "book")
+    }
+    return WeekScores(**merged, config=base.config)  # type: ignore[arg-type]
 
 
 def _cents(amounts: Floats) -> Floats:

@@ -65,6 +65,12 @@ def tenures(db: Database) -> list[tuple[str, date, date | None]]:
     ]
 
 
+def verticals(db: Database) -> list[str]:
+    """Every vertical named by a buyer, sorted (segments of the config must name one)."""
+    rows = db.execute("SELECT DISTINCT vertical FROM buyers WHERE vertical <> '' ORDER BY 1")
+    return [r[0] for r in rows]
+
+
 def week_span(db: Database) -> tuple[int, int] | None:
     """First and last week with any delivery, return, touchpoint or invoice; None when
     empty. Each bound is its own lone MIN or MAX, which SQLite answers with one seek on
