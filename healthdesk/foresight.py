@@ -53,6 +53,8 @@ class Backtest:
     deciles: list[float]
     tie_share: float
     min_churned: int
+    churners: int = 0
+    """Distinct buyers labelled churned in at least one week (``churned`` counts weeks)."""
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -151,6 +153,9 @@ def grade(labelled: list[Labelled], config: Config, horizon_days: int | None = N
         deciles=deciles,
         tie_share=float(np.mean([r.tie_share for r in results])),
         min_churned=b.min_churned,
+        churners=len(
+            {int(r) for lab in labelled for r in lab.stored.rows[lab.in_population & lab.churned]}
+        ),
     )
     thin = [r for r in results if r.churned < b.min_churned]
     if thin:
@@ -160,8 +165,9 @@ def grade(labelled: list[Labelled], config: Config, horizon_days: int | None = N
         )
     if report.churned / len(results) < b.min_churned:
         report.notes.append(
-            f"too few churn events for a stable figure ({report.churned} over"
-            f" {len(results)} weeks, fewer than {b.min_churned} a week on average)"
+            f"too few churn events for a stable figure ({report.churned} churned buyer-weeks,"
+            f" {report.churners} buyers, over {len(results)} weeks: fewer than"
+            f" {b.min_churned} a week on average)"
         )
     return report
 

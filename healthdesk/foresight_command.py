@@ -39,6 +39,7 @@ def backtest_json(result: Any) -> dict[str, Any]:
         "active_weeks": result.active_weeks,
         "weeks": len(result.weeks),
         "churn_events": result.churned,
+        "churned_buyers": result.churners,
         "tie_share": _num(result.tie_share),
         "mean": {name: _figures_json(f) for name, f in result.mean.items()},
         "lift_by_decile": [_num(x) for x in result.deciles],
@@ -74,7 +75,8 @@ def print_backtest(result: Any) -> None:
 
     console = Console()
     console.print(
-        f"Backtest: {len(result.weeks)} as-of weeks, {result.churned} churn events, churned ="
+        f"Backtest: {len(result.weeks)} as-of weeks, {result.churned} churned buyer-weeks"
+        f" ({result.churners} buyers); churned ="
         f" no leads (or churned_on) within {result.horizon_days} days among buyers that took"
         f" leads in the {result.active_weeks} weeks before"
     )
