@@ -315,3 +315,15 @@ def m007_audit_by_buyer(db: Database) -> None:
     new value) and reviews by buyer, as both tables grow by every weekly review."""
     db["audit"].create_index(["field", "new"])
     db["reviews"].create_index(["buyer_id"])
+
+
+@migrations()
+def m009_score_state(db: Database) -> None:
+    """Stored scores now carry a stale mark (``store.scores.mark_stale``), set by each
+    import and cleared by its rescore. A database from before cannot say whether its
+    last import was rescored (a kill in between left it not), so it is rescored once."""
+    has_data = db.execute(
+        "SELECT EXISTS (SELECT 1 FROM weekly_activity) OR EXISTS (SELECT 1 FROM invoices)"
+    ).fetchone()[0]
+    if has_data:
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('stale_from', '0')")
