@@ -3,11 +3,14 @@ the CLI as a subprocess, and a database's content as a comparable value."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 
 from healthdesk.sample import generate
@@ -15,6 +18,8 @@ from healthdesk.sample import generate
 BUYERS = 12
 COMMAND = (sys.executable, "-c", "from healthdesk.cli import main; main()")
 WEEKS = 40
+RECENT_WEEKS = 4
+GAP_WEEKS_AGO = 10
 
 
 def sample_folder(tmp: Path, name: str = "book", *, weeks: int = WEEKS, seed: int = 3) -> Path:
@@ -22,6 +27,29 @@ def sample_folder(tmp: Path, name: str = "book", *, weeks: int = WEEKS, seed: in
     folder = tmp / name
     generate(folder, buyers=BUYERS, weeks=weeks, seed=seed)
     return folder
+
+
+def split_book(full: Path, early: Path) -> None:
+    """``early``: the book without its last weeks of activity and without one week's
+    deliveries in the middle, so the full import changes weeks that were scored."""
+    last = max(
+        date.fromisoformat(r["date"]) for r in csv.DictReader((full / "deliveries.csv").open())
+    )
+    cut = last - timedelta(weeks=RECENT_WEEKS)
+    gap = (last - timedelta(weeks=GAP_WEEKS_AGO + 1), last - timedelta(weeks=GAP_WEEKS_AGO))
+    shutil.copytree(full, early)
+    for name, column in (("deliveries", "date"), ("returns", "date"), ("touchpoints", "at")):
+        with (full / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        i = rows[0].index(column)
+        kept = [rows[0]]
+        for row in rows[1:]:
+            day = date.fromisoformat(row[i][:10])
+            if day > cut or (name == "deliveries" and gap[0] < day <= gap[1]):
+                continue
+            kept.append(row)
+        with (early / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(kept)
 
 
 def healthdesk(

@@ -9,19 +9,17 @@ be exactly those of the same imports run without a kill.
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from robust_helpers import sample_folder
+from robust_helpers import sample_folder, split_book
 
 from healthdesk import cli, cli_support
 
@@ -74,31 +72,6 @@ elif point == "first-run":
 cli.main(["--db", db, "import", folder])
 """
 POINTS = ("in-import", "after-commit", "in-scores", "before-mark")
-RECENT_WEEKS = 4
-GAP_WEEKS_AGO = 10
-
-
-def _split(full: Path, early: Path) -> None:
-    """``early``: the book without its last weeks of activity and without one week's
-    deliveries in the middle, so the full import changes weeks that were scored."""
-    last = max(
-        date.fromisoformat(r["date"]) for r in csv.DictReader((full / "deliveries.csv").open())
-    )
-    cut = last - timedelta(weeks=RECENT_WEEKS)
-    gap = (last - timedelta(weeks=GAP_WEEKS_AGO + 1), last - timedelta(weeks=GAP_WEEKS_AGO))
-    shutil.copytree(full, early)
-    for name, column in (("deliveries", "date"), ("returns", "date"), ("touchpoints", "at")):
-        with (full / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.reader(handle))
-        i = rows[0].index(column)
-        kept = [rows[0]]
-        for row in rows[1:]:
-            day = date.fromisoformat(row[i][:10])
-            if day > cut or (name == "deliveries" and gap[0] < day <= gap[1]):
-                continue
-            kept.append(row)
-        with (early / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle, lineterminator="\n").writerows(kept)
 
 
 def _import(db: Path, folder: Path) -> None:
@@ -138,7 +111,7 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("books")
     full = sample_folder(tmp, "full")
     early = tmp / "early"
-    _split(full, early)
+    split_book(full, early)
     early_db = tmp / "early.db"
     _import(early_db, early)
     after_db = tmp / "after.db"

@@ -32,6 +32,8 @@ from sqlite_utils import Database
 from .schema import migrations
 
 BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_ENV = "HEALTHDESK_BUSY_TIMEOUT"
+"""Seconds to wait for another writer instead of the default 5 (0 to 3600)."""
 CACHE_KIB = 64 * 1024
 """Page cache per connection: imports insert hashed keys all over their indexes, and
 the default 2 MiB cache turns that into disk reads (measured: most of import time)."""
@@ -139,18 +141,19 @@ def open_db(path: Path, *, create: bool = False) -> HealthDb:
         raise StoreError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
     if not fresh and not os.access(path, os.W_OK):
         raise describe(sqlite3.OperationalError("readonly"), path)
+    wait_ms = busy_timeout_ms()
     try:
         conn = sqlite3.connect(
             f"file:{_uri_path(path)}?mode={'rwc' if fresh else 'rw'}",
             uri=True,
-            timeout=BUSY_TIMEOUT_MS / 1000,
+            timeout=wait_ms / 1000,
         )
     except sqlite3.Error as exc:
         raise describe(exc, path) from None
     db = HealthDb(conn)
     db.path = path
     try:
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute(f"PRAGMA busy_timeout = {wait_ms}")
         _check_ours(db, path, create)
         db.execute("PRAGMA foreign_keys = ON")
         db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
@@ -174,6 +177,20 @@ def open_db(path: Path, *, create: bool = False) -> HealthDb:
         db.close()
         raise describe(exc, path) from None
     return db
+
+
+def busy_timeout_ms() -> int:
+    """How long a writer waits for another: ``$HEALTHDESK_BUSY_TIMEOUT`` seconds, else 5."""
+    value = os.environ.get(BUSY_TIMEOUT_ENV)
+    if value is None:
+        return BUSY_TIMEOUT_MS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:  # also refuses nan
+        raise StoreError(f"${BUSY_TIMEOUT_ENV} is {value!r}: give seconds from 0 to 3600")
+    return round(seconds * 1000)
 
 
 def _uri_path(path: Path) -> str:
