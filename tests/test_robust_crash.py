@@ -47,13 +47,13 @@ elif point == "after-commit":
     engine.rescore = lambda *a, **k: die()
 elif point == "in-scores":
     save = scores.save
-    def save_then_die(db, ids, first, weeks, fingerprint):
+    def save_then_die(db, ids, first, weeks, *rest):
         def some(weeks):
             for i, w in enumerate(weeks):
                 if i == 2:
                     die()
                 yield w
-        return save(db, ids, first, some(weeks), fingerprint)
+        return save(db, ids, first, some(weeks), *rest)
     scores.save = save_then_die
 elif point == "before-mark":
     scores.mark_scored = lambda *a, **k: die()

@@ -99,6 +99,47 @@ def save(
     return written
 
 
+def fingerprint(db: Database) -> str | None:
+    """The config fingerprint the stored scores were computed with, if any."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'scored_with'").fetchone()
+    return row[0] if row else None
+
+
+def scored_weeks(db: Database) -> list[int]:
+    """Every week with stored scores, oldest first."""
+    return [r[0] for r in db.execute("SELECT DISTINCT week FROM weekly_scores ORDER BY week")]
+
+
+def history(db: Database, buyer_id: str, first_week: int, last_week: int) -> list[dict]:
+    """A buyer's stored weekly rows between two weeks, oldest first."""
+    cursor = db.execute(
+        f"SELECT {', '.join(COLUMNS)} FROM weekly_scores"
+        " WHERE buyer_id = ? AND week BETWEEN ? AND ? ORDER BY week",
+        (buyer_id, first_week, last_week),
+    )
+    return [dict(zip(COLUMNS, row, strict=True)) for row in cursor]
+
+
+def health_series(
+    db: Database, first_week: int, last_week: int
+) -> dict[str, list[tuple[int, int]]]:
+    """Every buyer's (week, health) pairs in a range: the portfolio sparklines in one query."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for buyer_id, week, health in db.execute(
+        "SELECT buyer_id, week, health FROM weekly_scores WHERE week BETWEEN ? AND ?"
+        " ORDER BY buyer_id, week",
+        (first_week, last_week),
+    ):
+        out.setdefault(buyer_id, []).append((week, health))
+    return out
+
+
+def revenue(db: Database, week: int) -> dict[str, float]:
+    """Each buyer's stored 13-week revenue as of ``week`` (NRR compares a year back)."""
+    cursor = db.execute("SELECT buyer_id, revenue_13w FROM weekly_scores WHERE week = ?", (week,))
+    return dict(cursor.fetchall())
+
+
 def mark_stale(db: Database, from_week: int) -> None:
     """Record, inside the caller's (import's) transaction, that the data changed from
     ``from_week`` on and the stored scores no longer match it."""
@@ -143,44 +184,3 @@ def week_range(db: Database) -> tuple[int, int] | None:
         "SELECT (SELECT MIN(week) FROM weekly_scores), (SELECT MAX(week) FROM weekly_scores)"
     ).fetchone()
     return None if row[0] is None else (row[0], row[1])
-
-
-def fingerprint(db: Database) -> str | None:
-    """The config fingerprint the stored scores were computed with, if any."""
-    row = db.execute("SELECT value FROM meta WHERE key = 'scored_with'").fetchone()
-    return row[0] if row else None
-
-
-def scored_weeks(db: Database) -> list[int]:
-    """Every week with stored scores, oldest first."""
-    return [r[0] for r in db.execute("SELECT DISTINCT week FROM weekly_scores ORDER BY week")]
-
-
-def history(db: Database, buyer_id: str, first_week: int, last_week: int) -> list[dict]:
-    """A buyer's stored weekly rows between two weeks, oldest first."""
-    cursor = db.execute(
-        f"SELECT {', '.join(COLUMNS)} FROM weekly_scores"
-        " WHERE buyer_id = ? AND week BETWEEN ? AND ? ORDER BY week",
-        (buyer_id, first_week, last_week),
-    )
-    return [dict(zip(COLUMNS, row, strict=True)) for row in cursor]
-
-
-def health_series(
-    db: Database, first_week: int, last_week: int
-) -> dict[str, list[tuple[int, int]]]:
-    """Every buyer's (week, health) pairs in a range: the portfolio sparklines in one query."""
-    out: dict[str, list[tuple[int, int]]] = {}
-    for buyer_id, week, health in db.execute(
-        "SELECT buyer_id, week, health FROM weekly_scores WHERE week BETWEEN ? AND ?"
-        " ORDER BY buyer_id, week",
-        (first_week, last_week),
-    ):
-        out.setdefault(buyer_id, []).append((week, health))
-    return out
-
-
-def revenue(db: Database, week: int) -> dict[str, float]:
-    """Each buyer's stored 13-week revenue as of ``week`` (NRR compares a year back)."""
-    cursor = db.execute("SELECT buyer_id, revenue_13w FROM weekly_scores WHERE week = ?", (week,))
-    return dict(cursor.fetchall())
