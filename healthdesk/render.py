@@ -8,8 +8,10 @@ terminal could act on; CSV keeps the values exactly (formula-safe).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
@@ -66,6 +68,33 @@ def json_text(data: object) -> str:
 
 def as_json(report: Report) -> str:
     return json_text(report.to_json())
+
+
+def write_json(report: Report, out: TextIO, *, explain: bool = True) -> None:
+    """The report's JSON written to ``out`` one buyer at a time, never the whole text in
+    memory: with ``explain`` the same bytes as ``as_json``; without, each buyer's
+    ``explain`` object is left out (DATA.md's buyer object and our additions stay)."""
+    top = dataclasses.replace(report, buyers=[]).to_json()
+    top.pop("buyers")
+    out.write("{\n")
+    for key, value in top.items():
+        out.write(f"  {json.dumps(key)}: {_nested(value, 2)},\n")
+    out.write('  "buyers": [')
+    for i, buyer in enumerate(report.buyers):
+        data = buyer.to_json() if explain else _without_explain(buyer)
+        out.write(("," if i else "") + "\n    " + _nested(data, 4))
+    out.write("\n  ]\n}\n" if report.buyers else "]\n}\n")
+
+
+def _without_explain(buyer: BuyerReport) -> dict:
+    data = dataclasses.replace(buyer, why=None).to_json()  # type: ignore[arg-type]
+    data.pop("explain", None)
+    return data
+
+
+def _nested(value: object, depth: int) -> str:
+    """``value`` as ``json_text`` writes it ``depth`` spaces in."""
+    return json_text(value).replace("\n", "\n" + " " * depth)
 
 
 def as_csv(report: Report) -> str:
