@@ -90,16 +90,21 @@ def import_cmd(context: Context, folder: Path) -> None:
     default="table",
     show_default=True,
 )
+@click.option(
+    "--no-explain",
+    is_flag=True,
+    help="JSON: leave out each buyer's explanation (much smaller at thousands of buyers).",
+)
 @click.pass_obj
 @friendly
-def report(context: Context, week: str | None, fmt: str) -> None:
+def report(context: Context, week: str | None, fmt: str, no_explain: bool) -> None:
     """Print the portfolio as of a week."""
     from . import engine, render
 
     week_no = parse_week(week)
     rep = context.read(lambda db, config: engine.report(db, config, week_no))
     if fmt == "json":
-        click.echo(render.as_json(rep))
+        render.write_json(rep, sys.stdout, explain=not no_explain)
     elif fmt == "csv":
         click.echo(render.as_csv(rep), nl=False)
     else:
@@ -118,7 +123,6 @@ def report(context: Context, week: str | None, fmt: str) -> None:
 @friendly
 def explain(context: Context, buyer_id: str, week: str | None, fmt: str) -> None:
     """Explain one buyer's score: components, weights, evidence, what moved."""
-    import json
 
     from . import engine, render
     from .domain.weeks import label
@@ -136,7 +140,7 @@ def explain(context: Context, buyer_id: str, week: str | None, fmt: str) -> None
     if buyer is None:
         raise click.ClickException(f"no buyer {buyer_id!r} in the portfolio for week {week_label}")
     if fmt == "json":
-        click.echo(json.dumps(buyer.to_json(), indent=2, ensure_ascii=False))
+        click.echo(render.json_text(buyer.to_json()))
     else:
         from rich.console import Console
 

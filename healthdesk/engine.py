@@ -86,23 +86,62 @@ def check_segments(db: Database, config: Config) -> None:
 
 
 def ensure_scored(db: Database, config: Config) -> None:
-    """Make stored scores match the data and config: a no-op when they already do."""
+    """Make stored scores match the data and config: a no-op when they already do.
+
+    Trusts the stored scores only if they were computed with this config, cover the
+    data's weeks, and no import has landed since (``score_store.stale_from``: set in
+    the import's own transaction, cleared once its rescore has committed)."""
     check_segments(db, config)
     span = ledger_store.week_span(db)
     if span is None:
         return
-    weeks = score_store.scored_weeks(db)
-    if score_store.fingerprint(db) != config.fingerprint() or not weeks or weeks[0] > span[0]:
+    version = score_store.data_version(db)
+    stale = score_store.stale_from(db)
+    stored = score_store.week_range(db)
+    if (
+        score_store.fingerprint(db) != config.fingerprint()
+        or stored is None
+        or stored[0] > span[0]
+        or stored[1] > span[1]
+    ):
         rescore(db, config)
-    elif weeks[-1] < span[1]:
-        rescore(db, config, weeks[-1] + 1)
+    elif stale is not None:
+        rescore(db, config, stale)
+    elif stored[1] < span[1]:
+        rescore(db, config, stored[1] + 1)
+    else:
+        return
+    score_store.mark_scored(db, version)
 
 
 def rescore_after_import(db: Database, config: Config, first_day: int | None) -> int:
-    """Rescore from the earliest week the import touched (all weeks if the config changed)."""
-    if score_store.fingerprint(db) != config.fingerprint() or first_day is None:
-        return rescore(db, config)
-    return rescore(db, config, week_of_day(first_day))
+    """Rescore from the earliest week the import touched (all weeks if the config changed,
+    and from earlier if an import before it never got its rescore).
+
+    The import has committed: if another healthdesk holds the write lock past the busy
+    timeout, this says so on stderr and returns 0 rather than failing the command; the
+    scores stay marked stale and the next reader rescores."""
+    import sys
+
+    from .store.db import Busy
+
+    version = score_store.data_version(db)
+    stale = score_store.stale_from(db)
+    try:
+        if score_store.fingerprint(db) != config.fingerprint() or first_day is None:
+            written = rescore(db, config)
+        else:
+            start = week_of_day(first_day)
+            written = rescore(db, config, start if stale is None else min(start, stale))
+        score_store.mark_scored(db, version)
+    except Busy as exc:
+        print(
+            f"note: the import is saved, but the scores were not updated ({exc});"
+            " they will be on the next report or console start",
+            file=sys.stderr,
+        )
+        return 0
+    return written
 
 
 @dataclass

@@ -1,12 +1,17 @@
 """Headless output of a report: JSON, CSV and a rich table. No Textual here.
 
 Text from data is wrapped in ``rich.text.Text`` so a name like ``[bold]x`` prints
-as typed, and terminal control characters never reach the terminal.
+as typed, and its control characters are shown as escapes (``printable``): whoever
+wrote the database, nothing in it reaches the terminal raw. JSON escapes what a
+terminal could act on; CSV keeps the values exactly (formula-safe).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
+from typing import TextIO
 
 from rich.console import Console
 from rich.table import Table
@@ -14,7 +19,7 @@ from rich.text import Text
 
 from .domain.explain import Why
 from .domain.report import BuyerReport, Report
-from .exports.files import csv_text
+from .exports.files import csv_text, printable
 
 CSV_COLUMNS = (
     "buyer_id",
@@ -46,8 +51,51 @@ CSV_COLUMNS = (
 )
 
 
+def _text(text: object, style: str = "") -> Text:
+    """Rich text of data, literally: no markup, control characters as escapes."""
+    return Text(printable(str(text)), style=style)
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]")
+
+
+def json_text(data: object) -> str:
+    """Indented JSON, non-ASCII text kept readable; ``json`` already escapes C0 controls,
+    and the rest a terminal could act on (DEL, C1, bidi overrides) are escaped here too:
+    the same values once parsed."""
+    out = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", out)
+
+
 def as_json(report: Report) -> str:
-    return json.dumps(report.to_json(), indent=2, ensure_ascii=False, default=str)
+    return json_text(report.to_json())
+
+
+def write_json(report: Report, out: TextIO, *, explain: bool = True) -> None:
+    """The report's JSON written to ``out`` one buyer at a time, never the whole text in
+    memory: with ``explain`` the same bytes as ``as_json``; without, each buyer's
+    ``explain`` object is left out (DATA.md's buyer object and our additions stay)."""
+    top = dataclasses.replace(report, buyers=[]).to_json()
+    top.pop("buyers")
+    out.write("{\n")
+    for key, value in top.items():
+        out.write(f"  {json.dumps(key)}: {_nested(value, 2)},\n")
+    out.write('  "buyers": [')
+    for i, buyer in enumerate(report.buyers):
+        data = buyer.to_json() if explain else _without_explain(buyer)
+        out.write(("," if i else "") + "\n    " + _nested(data, 4))
+    out.write("\n  ]\n}\n" if report.buyers else "]\n}\n")
+
+
+def _without_explain(buyer: BuyerReport) -> dict:
+    data = dataclasses.replace(buyer, why=None).to_json()  # type: ignore[arg-type]
+    data.pop("explain", None)
+    return data
+
+
+def _nested(value: object, depth: int) -> str:
+    """``value`` as ``json_text`` writes it ``depth`` spaces in."""
+    return json_text(value).replace("\n", "\n" + " " * depth)
 
 
 def as_csv(report: Report) -> str:
@@ -85,7 +133,7 @@ def _override_cells(b: BuyerReport) -> tuple:
 
 def health_text(b: BuyerReport) -> Text:
     """Health in its band colour; an override is marked so it never passes for a score."""
-    text = Text(str(b.health), style=BAND_STYLE[b.band])
+    text = _text(str(b.health), style=BAND_STYLE[b.band])
     if b.override:
         text.append(f" override (computed {b.override['computed_health']})", style="italic")
     return text
@@ -100,7 +148,7 @@ BAND_STYLE = {"healthy": "green", "watch": "yellow", "at_risk": "bold red"}
 def print_table(report: Report, console: Console) -> None:
     p = report.portfolio
     console.print(
-        Text(
+        _text(
             f"Portfolio as of week {report.week}: {p.buyers} buyers, "
             f"13-week revenue {p.revenue_13w:,.0f}, top 20% bring {p.top_20pct_share:.0%}; "
             f"healthy {p.bands['healthy']}, watch {p.bands['watch']}, at risk {p.bands['at_risk']}"
@@ -133,23 +181,23 @@ def print_table(report: Report, console: Console) -> None:
 def _table_row(b: BuyerReport, wide: bool) -> list[Text | str]:
     codes = [w["code"] for w in b.warnings]
     return [
-        Text(b.buyer_id),
-        Text(b.name),
-        Text(b.owner),
+        _text(b.buyer_id),
+        _text(b.name),
+        _text(b.owner),
         b.phase,
         health_text(b),
         f"{b.health_change:+d}",
         f"{b.trust['level']}%" + (f" ({b.trust['incidents']})" if b.trust["incidents"] else ""),
         f"{b.revenue_13w:,.0f}",
-        Text(f"{b.revenue_share:.1%}", style="red" if b.concentration != "ok" else ""),
-        Text(", ".join(codes) if wide else str(len(codes) or "")),
+        _text(f"{b.revenue_share:.1%}", style="red" if b.concentration != "ok" else ""),
+        _text(", ".join(codes) if wide else str(len(codes) or "")),
     ]
 
 
 def print_explain(buyer: BuyerReport, why: Why, week: str, console: Console) -> None:
-    console.print(Text(f"{buyer.buyer_id} {buyer.name}", style="bold"))
+    console.print(_text(f"{buyer.buyer_id} {buyer.name}", style="bold"))
     console.print(
-        Text(
+        _text(
             f"week {week}: health {buyer.health} ({buyer.band}), {buyer.health_change:+d} since "
             f"last week; phase {buyer.phase} (month {buyer.month}); trust {buyer.trust['level']}% "
             f"({buyer.trust['incidents']} open incidents)"
@@ -167,25 +215,25 @@ def print_explain(buyer: BuyerReport, why: Why, week: str, console: Console) -> 
             f"{c.weight:.0%}",
             f"{c.contribution:.1f}",
             f"{c.change:+.1f}",
-            Text(c.evidence),
+            _text(c.evidence),
         )
     console.print(table)
-    console.print(Text(f"weighted score {why.raw:.1f} (scoring profile: {why.profile})"))
+    console.print(_text(f"weighted score {why.raw:.1f} (scoring profile: {why.profile})"))
     if why.cap is not None:
-        console.print(Text(f"capped at {why.cap}: {why.cap_reason}"))
-    console.print(Text("moved since last week: " + ("; ".join(why.moved) or "nothing notable")))
+        console.print(_text(f"capped at {why.cap}: {why.cap_reason}"))
+    console.print(_text("moved since last week: " + ("; ".join(why.moved) or "nothing notable")))
     if buyer.override:
         o = buyer.override
         console.print(
-            Text(
+            _text(
                 f"health overridden to {o['health']} (computed {o['computed_health']}) until "
                 f"{o['expires_on']}: {o['reason']}",
                 style="italic",
             )
         )
     for w in buyer.warnings:
-        console.print(Text(f"warning {w['code']}: {w['detail']}"))
+        console.print(_text(f"warning {w['code']}: {w['detail']}"))
     cpl = "—" if buyer.effective_cpl is None else f"{buyer.effective_cpl:,.2f}"
     console.print(
-        Text(f"LTV {buyer.ltv:,.0f}; effective CPL {cpl}; share {buyer.revenue_share:.1%}")
+        _text(f"LTV {buyer.ltv:,.0f}; effective CPL {cpl}; share {buyer.revenue_share:.1%}")
     )

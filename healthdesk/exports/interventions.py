@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..domain.suggestions import suggest, value_cutoff
 from ..domain.weeks import day_label
-from .files import csv_text
+from .files import csv_text, printable
 
 if TYPE_CHECKING:
     from ..domain.report import Report
@@ -170,7 +170,7 @@ def as_markdown(rows: list[Row], week: str, suggested: bool) -> str:
                 if r.note:
                     lines.append(f"    - Note: {_md(r.note)}")
         lines.append("")
-    return "\n".join(lines)
+    return printable("\n".join(lines), keep="\n")
 
 
 def _md(text: str) -> str:

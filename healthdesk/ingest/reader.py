@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +18,9 @@ from .contract import FileSpec
 from .fields import FieldError
 
 csv.field_size_limit(16 * 1024 * 1024)
+
+MAX_FILE_BYTES = 2 * 1024**3
+"""The largest CSV file read (2 GiB): a bound on memory for whatever the path is."""
 
 
 @dataclass(frozen=True)
@@ -58,11 +63,41 @@ def _decode(raw: bytes) -> str:
         ) from None
 
 
+def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes; else
+    ``FieldError``. Opened without blocking and checked on the open descriptor, so a
+    FIFO, a device (``/dev/zero``) or a folder is refused before a byte is read, and a
+    file that grows while it is read is cut at ``limit`` + 1 bytes and refused."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise FieldError("is a folder, not a CSV file")
+        if not stat.S_ISREG(info.st_mode):
+            raise FieldError("is not a regular file (a pipe or a device?); give a CSV file")
+        if info.st_size > limit:
+            raise FieldError(f"is {info.st_size:,} bytes; at most {limit:,} are read")
+        chunks = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 64 * 1024 * 1024))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = b"".join(chunks)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise FieldError(f"grew past {limit:,} bytes while being read")
+    return data
+
+
 def rows(path: Path, report: FileReport) -> Iterator[tuple[int, dict]]:
     """Yield ``(line, parsed row)`` for each good row; problems go into ``report``."""
     spec = report.spec
     try:
-        text = _decode(path.read_bytes())
+        text = _decode(read_bounded(path))
     except FieldError as exc:
         report.problems.append(Problem(spec.name, None, None, None, str(exc)))
         return

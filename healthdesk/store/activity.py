@@ -48,8 +48,10 @@ def refresh(db: Database, from_week: int) -> None:
 def rows(db: Database, buyer_ids: list[str], first_week: int, last_week: int) -> list[tuple]:
     """``(row of the buyer in buyer_ids, week, *COLUMNS)`` for the weeks in range. The
     buyer's position comes from SQL (a keyed temp table, filled in its own committed
-    step so no transaction is left open) so every value is a number."""
-    with db.atomic():
+    step so no transaction is left open) so every value is a number. A deferred
+    transaction (``Database.atomic``, not ``HealthDb``'s BEGIN IMMEDIATE): it writes
+    only the connection's temp table, so it must not wait for another writer."""
+    with Database.atomic(db):
         db.execute("CREATE TEMP TABLE IF NOT EXISTS buyer_row (buyer_id TEXT PRIMARY KEY, i INT)")
         db.execute("DELETE FROM buyer_row")
         db.conn.executemany(

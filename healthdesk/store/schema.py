@@ -332,3 +332,15 @@ def m008_rhythm_and_config_history(db: Database) -> None:
         "CREATE TABLE scoring_configs (id INTEGER PRIMARY KEY, fingerprint TEXT NOT NULL"
         " UNIQUE, settings TEXT NOT NULL, took_effect_at TEXT NOT NULL, week INTEGER NOT NULL)"
     )
+
+
+@migrations()
+def m009_score_state(db: Database) -> None:
+    """Stored scores now carry a stale mark (``store.scores.mark_stale``), set by each
+    import and cleared by its rescore. A database from before cannot say whether its
+    last import was rescored (a kill in between left it not), so it is rescored once."""
+    has_data = db.execute(
+        "SELECT EXISTS (SELECT 1 FROM weekly_activity) OR EXISTS (SELECT 1 FROM invoices)"
+    ).fetchone()[0]
+    if has_data:
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('stale_from', '0')")

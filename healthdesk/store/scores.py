@@ -1,4 +1,11 @@
-"""Stored weekly scores: history and trends are a read, not a recompute."""
+"""Stored weekly scores: history and trends are a read, not a recompute.
+
+Whether they can be trusted is recorded beside them in ``meta``: every import bumps
+``data_version`` and lowers ``stale_from`` (the first week it touched) in its own
+transaction; ``mark_scored`` clears ``stale_from`` once a rescore that started from
+that version has landed. A process killed between the two leaves ``stale_from`` set,
+and every reader rescores before it answers (``engine.ensure_scored``).
+"""
 
 from __future__ import annotations
 
@@ -157,3 +164,49 @@ def revenue(db: Database, week: int) -> dict[str, float]:
     """Each buyer's stored 13-week revenue as of ``week`` (NRR compares a year back)."""
     cursor = db.execute("SELECT buyer_id, revenue_13w FROM weekly_scores WHERE week = ?", (week,))
     return dict(cursor.fetchall())
+
+
+def mark_stale(db: Database, from_week: int) -> None:
+    """Record, inside the caller's (import's) transaction, that the data changed from
+    ``from_week`` on and the stored scores no longer match it."""
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('data_version', '1') ON CONFLICT (key)"
+        " DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)"
+    )
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('stale_from', ?) ON CONFLICT (key)"
+        " DO UPDATE SET value = CAST(MIN(CAST(value AS INTEGER),"
+        " CAST(excluded.value AS INTEGER)) AS TEXT)",
+        (str(from_week),),
+    )
+
+
+def data_version(db: Database) -> int:
+    """How many imports the data has had (read before scoring starts)."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def stale_from(db: Database) -> int | None:
+    """The first week whose stored scores do not match the data, None if they all do."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'stale_from'").fetchone()
+    return int(row[0]) if row else None
+
+
+def mark_scored(db: Database, version: int) -> bool:
+    """The scores now match the data as of ``version``: clear the stale mark unless an
+    import landed meanwhile (its mark stays, so the next reader rescores). True if
+    cleared."""
+    with db.atomic():
+        if data_version(db) != version:
+            return False
+        db.execute("DELETE FROM meta WHERE key = 'stale_from'")
+    return True
+
+
+def week_range(db: Database) -> tuple[int, int] | None:
+    """The first and last week with stored scores (two seeks on the key)."""
+    row = db.execute(
+        "SELECT (SELECT MIN(week) FROM weekly_scores), (SELECT MAX(week) FROM weekly_scores)"
+    ).fetchone()
+    return None if row[0] is None else (row[0], row[1])

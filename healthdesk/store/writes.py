@@ -15,7 +15,8 @@ from contextlib import contextmanager
 
 from sqlite_utils import Database
 
-from . import activity
+from ..domain.weeks import week_of_day
+from . import activity, scores
 
 UPSERT_KEYS = {
     "buyers": ("buyer_id",),
@@ -25,6 +26,8 @@ UPSERT_KEYS = {
     "touchpoints": ("row_key",),
 }
 BATCH = 5000
+ACTIVITY_DAYS = ("day", "issued_day", "opened_day", "started_day")
+"""The day columns that date a row for rescoring (``ingest.rows.to_db``'s third value)."""
 
 
 def _statement(table: str, columns: list[str]) -> str:
@@ -55,14 +58,21 @@ class ImportWriter:
         self._sql: dict[str, str] = {}
         self._products: dict[tuple[str, str], int] = {}
         self.first_week: int | None = None
+        self.first_day: int | None = None
+        self._day_key: dict[str, str | None] = {}
 
     def add(self, table: str, row: dict) -> None:
         if table not in self._sql:
             for earlier in list(self._pending):
                 self.flush(earlier)
             self._sql[table] = _statement(table, list(row))
+            self._day_key[table] = next((k for k in ACTIVITY_DAYS if k in row), None)
         pending = self._pending.setdefault(table, [])
         pending.append(tuple(row.values()))
+        day_key = self._day_key[table]
+        day = row[day_key] if day_key else None
+        if day is not None and (self.first_day is None or day < self.first_day):
+            self.first_day = day
         week = row.get("week")
         if week is not None and (self.first_week is None or week < self.first_week):
             self.first_week = week
@@ -93,11 +103,15 @@ class ImportWriter:
         )
         if self.first_week is not None:
             activity.refresh(self.db, self.first_week)
+        stale = 0 if self.first_day is None else week_of_day(self.first_day)
+        scores.mark_stale(self.db, stale)
 
 
 @contextmanager
 def import_transaction(db: Database) -> Iterator[ImportWriter]:
-    """A writer whose rows commit together, or roll back together on any exception."""
+    """A writer whose rows commit together, or roll back together on any exception;
+    the commit also marks the stored scores stale from the first week it touched, so a
+    process killed before it rescored leaves a database that says so."""
     with db.atomic():
         writer = ImportWriter(db)
         yield writer
