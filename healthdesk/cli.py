@@ -20,7 +20,8 @@ from .cli_support import Context, friendly, parse_week
 @click.option(
     "--db",
     type=click.Path(path_type=Path),
-    help="Database file (default data/healthdesk.db, or $HEALTHDESK_DB).",
+    help="Database file (default: data/healthdesk.db in a clone, the user data folder when"
+    " installed; or $HEALTHDESK_DB).",
 )
 @click.option(
     "--config",
@@ -48,37 +49,6 @@ def _console(context: Context) -> None:
     app = make_app(db=context.db_path, config=context.config())
     app.run()
     sys.exit(app.return_code or 0)
-
-
-@main.command("import")
-@click.argument("folder", type=click.Path(path_type=Path))
-@click.pass_obj
-@friendly
-def import_cmd(context: Context, folder: Path) -> None:
-    """Import the DATA.md CSV files in FOLDER (all or nothing), then rescore."""
-    from . import engine
-    from .ingest.importer import ImportFailed, import_folder
-    from .store.db import open_db
-
-    config = context.config()
-    existed = context.db_path.exists()
-    db = open_db(context.db_path, create=True)
-    try:
-        result = import_folder(db, folder)
-        engine.rescore_after_import(db, config, result.first_day)
-    except ImportFailed:
-        db.close()
-        if not existed:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{context.db_path}{suffix}").unlink(missing_ok=True)
-        raise
-    finally:
-        db.close()
-    for note in result.notes:
-        click.echo(f"note: {note}", err=True)
-    counts = ", ".join(f"{name} {n}" for name, n in result.rows.items())
-    changed = sum(result.changed.values())
-    click.echo(f"imported {counts}; {changed} rows new or changed in {context.db_path}")
 
 
 @main.command()
@@ -179,10 +149,13 @@ def _register() -> None:
     """Subcommand groups that live with their feature (they import no Textual)."""
     from .exports.command import export
     from .foresight_command import backtest, calibrate
+    from .ingest.command import COMMANDS as ingest_commands
 
     main.add_command(export)
     main.add_command(backtest)
     main.add_command(calibrate)
+    for command in ingest_commands:  # import, map, imports, undo-import
+        main.add_command(command)
 
 
 _register()

@@ -19,12 +19,31 @@ from typing import Any
 
 import click
 
-REPO_DATA = Path(__file__).resolve().parent.parent / "data"
-DEFAULT_DB = REPO_DATA / "healthdesk.db"
-SAMPLE_DIR = REPO_DATA / "sample"
+PACKAGE = Path(__file__).resolve().parent
+REPO_DATA = PACKAGE.parent / "data"
+IN_CLONE = (PACKAGE.parent / "pyproject.toml").is_file() and REPO_DATA.is_dir()
+"""Run from a clone (``uv run healthdesk``): the database is ``data/healthdesk.db`` as
+always. Installed as a tool or wheel, there is no such folder beside the package."""
 CONFIG_NAME = "healthdesk.toml"
 BUILDING = ".building-"
 """Prefix of the file a first run builds the sample database in before moving it."""
+
+
+def _default_db() -> Path:
+    """The clone's ``data/healthdesk.db``, else the user's data directory
+    (platformdirs: ~/.local/share/healthdesk on Linux, ~/Library/Application Support
+    on macOS, %LOCALAPPDATA% on Windows)."""
+    if IN_CLONE:
+        return REPO_DATA / "healthdesk.db"
+    from platformdirs import user_data_path
+
+    return user_data_path("healthdesk", appauthor=False) / "healthdesk.db"
+
+
+DEFAULT_DB = _default_db()
+SAMPLE_DIR = REPO_DATA / "sample" if IN_CLONE else PACKAGE / "data" / "sample"
+"""The bundled sample: the clone's ``data/sample``, shipped in the wheel as
+``healthdesk/data/sample`` (pyproject's force-include)."""
 
 
 class Context:

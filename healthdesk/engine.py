@@ -20,6 +20,7 @@ from .domain.interventions import apply_overrides
 from .domain.ledger import Ledger
 from .domain.scoring import Scorer, WeekScores
 from .domain.weeks import label, week_of_day
+from .store import imports as import_store
 from .store import interventions as intervention_store
 from .store import ledger as ledger_store
 from .store import scores as score_store
@@ -45,10 +46,17 @@ def lookback_weeks(config: Config) -> int:
 
 
 def latest_week(db: Database) -> int:
-    """The latest week with data: the default "as of", never the wall clock."""
+    """The latest COMPLETE week with data: the default "as of", never the wall clock.
+
+    A week whose data stops on its Monday (an export run that Monday morning: one
+    stray lead or return) is partial: read as a week, every buyer would show an
+    abrupt cut. The week before it is the default; ``--week`` still reaches it."""
     span = ledger_store.week_span(db)
     if span is None:
         raise NoData("the database holds no deliveries, invoices or touchpoints yet")
+    through = import_store.activity_through(db)
+    if through is not None and span[1] > span[0] and through == span[1] * 7 + 1:
+        return span[1] - 1  # day ordinals: week w's Monday is w * 7 + 1
     return span[1]
 
 
@@ -169,7 +177,7 @@ def _weeks_read(db: Database, config: Config, week: int | None) -> tuple[int, in
     span = ledger_store.week_span(db)
     if span is None:
         raise NoData("the database holds no deliveries, invoices or touchpoints yet")
-    week = span[1] if week is None else week
+    week = latest_week(db) if week is None else week
     if not span[0] <= week <= span[1]:
         raise NoData(f"no data for that week: data covers weeks {_range(span)}")
     return span[0], week, max(week - 1 - lookback_weeks(config), span[0])

@@ -188,7 +188,7 @@ def test_existing_file_is_kept_without_force(sample_path: Path, tmp_path: Path) 
         (["--status", "closed"], "--status 'closed' is not one of"),
         (["--week", "2026-02-30"], "is not a date"),
         (["--week", "1999-01-04"], "no data for that week"),
-        (["--owner", "alice smith"], "may contain only letters"),
+        (["--owner", "alice;smith"], "may contain only letters"),
         (["-o", "/no/such/folder/list.csv"], "does not exist"),
     ],
 )

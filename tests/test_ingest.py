@@ -227,7 +227,9 @@ def test_every_bad_row_is_reported_with_file_line_and_column(tmp_path: Path) -> 
     assert "nothing was changed" in message
 
 
-def test_error_message_lists_at_most_the_cap_and_counts_the_rest(tmp_path: Path) -> None:
+def test_error_message_counts_by_file_column_and_reason_with_examples(tmp_path: Path) -> None:
+    """Many problems read as the few things to fix: one line per (file, column, reason)
+    with its count, the first examples, then how many more (issue 9)."""
     p = base_portfolio()
     extra = MAX_PROBLEMS_SHOWN + 10
     for i in range(extra):
@@ -236,8 +238,9 @@ def test_error_message_lists_at_most_the_cap_and_counts_the_rest(tmp_path: Path)
     assert len(problems) == extra
     message = str(ImportFailed(problems))
     assert f"{extra} problem(s)" in message
-    assert "and 10 more" in message
-    assert message.count("deliveries.csv, line") == MAX_PROBLEMS_SHOWN
+    assert f"deliveries.csv, column leads: {extra} × must be ≥ 0" in message
+    assert f"and {extra - 3} more" in message
+    assert message.count("      line ") == 3
 
 
 def test_unknown_buyer_id_is_an_error_not_a_silent_drop(imported: Path, tmp_path: Path) -> None:

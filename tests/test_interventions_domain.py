@@ -190,12 +190,18 @@ def test_due_date_before_the_as_of_week_is_refused() -> None:
         iv.check_due("next friday", WEEK)
 
 
-@pytest.mark.parametrize("owner", ["", "a b", "alice;drop", "x" * 41, "=cmd"])
+@pytest.mark.parametrize("owner", ["", "   ", "alice;drop", "x" * 101, "=cmd", "Dana\tLee!"])
 def test_bad_owner_format_is_refused(owner: str) -> None:
     with pytest.raises(iv.InvalidInput, match="owner"):
         iv.check_owner(owner)
 
 
-@pytest.mark.parametrize("owner", ["alice", "j.doe-2", "chen_w", "José"])
+@pytest.mark.parametrize(
+    "owner", ["alice", "j.doe-2", "chen_w", "José", "Dana Lee", "Seán O'Brien", "Zoë D’Arcy"]
+)
 def test_good_owner_names_pass(owner: str) -> None:
     assert iv.check_owner(f" {owner} ") == owner
+
+
+def test_owner_spaces_collapse() -> None:
+    assert iv.check_owner("  Dana   Lee ") == "Dana Lee"

@@ -125,7 +125,7 @@ def test_bad_input_is_refused_and_nothing_written(db: Database) -> None:
     with pytest.raises(iv.InvalidInput, match="before the week"):
         store.snooze(db, "B001", "2026-11-01", "later", WEEK, "watch")
     with pytest.raises(iv.InvalidInput, match="owner"):
-        store.upsert(db, _suggestion(), "alice smith", WEEK)
+        store.upsert(db, _suggestion(), "alice;smith", WEEK)
     with pytest.raises(iv.InvalidInput, match="no buyer"):
         store.upsert(db, _suggestion(buyer_id="NOPE"), "alice", WEEK)
     with pytest.raises(iv.InvalidInput, match="status"):

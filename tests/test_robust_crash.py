@@ -33,16 +33,16 @@ def die():
     os.kill(os.getpid(), signal.SIGKILL)
 
 from healthdesk import cli, cli_support, engine
-from healthdesk.store import scores, writes
+from healthdesk.store import imports, scores
 
 if point == "in-import":  # the second batch: rows written, transaction still open
-    flush, seen = writes.ImportWriter.flush, []
+    flush, seen = imports.JournaledWriter.flush, []
     def flush_then_die(self, table):
         flush(self, table)
         seen.append(table)
         if len(seen) == 2:
             die()
-    writes.ImportWriter.flush = flush_then_die
+    imports.JournaledWriter.flush = flush_then_die
 elif point == "after-commit":
     engine.rescore = lambda *a, **k: die()
 elif point == "in-scores":
@@ -61,13 +61,13 @@ elif point == "first-run":
     data = Path(db).parent
     cli_support.DEFAULT_DB, cli_support.SAMPLE_DIR = Path(db), Path(folder)
     os.environ.pop("HEALTHDESK_DB", None)
-    flush, seen = writes.ImportWriter.flush, []
+    flush, seen = imports.JournaledWriter.flush, []
     def flush_then_die(self, table):
         flush(self, table)
         seen.append(table)
         if len(seen) == 3:
             die()
-    writes.ImportWriter.flush = flush_then_die
+    imports.JournaledWriter.flush = flush_then_die
     cli.main(["report"])
 cli.main(["--db", db, "import", folder])
 """

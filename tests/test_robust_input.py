@@ -146,7 +146,8 @@ def test_seeded_junk_rows_are_refused(setup: tuple[Path, Path]) -> None:
     with (folder / "deliveries.csv").open("a", encoding="utf-8", newline="") as handle:
         for _ in range(40):
             handle.write("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60))) + "\n")
-    _refused_unchanged(db, ["import", str(folder)], "deliveries.csv, line")
+    # Forty bad rows are summarised by problem, each group naming its lines.
+    _refused_unchanged(db, ["import", str(folder)], "deliveries.csv", "× has", "line 4")
 
 
 def test_bytes_that_are_not_utf8_or_hold_nul_are_refused(setup: tuple[Path, Path]) -> None:

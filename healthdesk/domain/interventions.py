@@ -24,7 +24,8 @@ STATUSES = ("open", "in_progress", "done", "dismissed")
 ACTIVE = ("open", "in_progress")
 OUTCOMES = ("accepted", "reviewed", "snoozed")
 BAND_ORDER = ("healthy", "watch", "at_risk")
-OWNER_MAX = 40
+OWNER_MAX = 100
+"""As long as a buyer's owner may be on import (DATA.md owner: text up to 100)."""
 TEXT_MAX = 2000
 
 
@@ -115,15 +116,23 @@ def check_due(value: date | str, week: int) -> date:
 
 
 def check_owner(value: str | None) -> str:
-    """An owner name: 1–40 letters, digits, '.', '_' or '-' (a login, not a sentence)."""
-    owner = (value or "").strip()
+    """An owner name as a CRM writes it: a login ("alice") or a person's full name
+    ("Dana Lee", "José Núñez", "Seán O'Brien"): letters in any script, digits, spaces,
+    apostrophes and '.', '_', '-'; runs of spaces collapse to one."""
+    owner = " ".join((value or "").split())
     if not owner:
-        raise InvalidInput("the owner is empty: give the account manager's name, e.g. alice")
+        raise InvalidInput("the owner is empty: give the account manager's name, e.g. Dana Lee")
     if len(owner) > OWNER_MAX:
         raise InvalidInput(f"owner {owner[:OWNER_MAX]}… is longer than {OWNER_MAX} characters")
-    if not all(ch.isalnum() or ch in "._-" for ch in owner):
-        raise InvalidInput(f"owner {owner!r} may contain only letters, digits, '.', '_' and '-'")
+    if not all(ch.isalnum() or ch in OWNER_MARKS for ch in owner):
+        raise InvalidInput(
+            f"owner {owner!r} may contain only letters, digits, spaces, apostrophes,"
+            " '.', '_' and '-'"
+        )
     return owner
+
+
+OWNER_MARKS = " ._-'’"
 
 
 def check_choice(value: str, allowed: tuple[str, ...], what: str) -> str:

@@ -26,3 +26,9 @@ def digest(values: Iterable[object]) -> str:
 def touchpoint_key(row: dict) -> str:
     """The key of a stored touchpoint row (dates as stored, ISO text)."""
     return digest(row.get(column) for column in TOUCHPOINT_KEY)
+
+
+def delivery_key(buyer_id: str, date: str, product: str | None) -> str:
+    """Deliveries are one row per buyer, day and product: a corrected day replaces the
+    stored one instead of being added beside it (issue 9)."""
+    return digest(("delivery", buyer_id, date, product or ""))

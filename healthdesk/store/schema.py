@@ -344,3 +344,79 @@ def m009_score_state(db: Database) -> None:
     ).fetchone()[0]
     if has_data:
         db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('stale_from', '0')")
+
+
+IMPORTED_TABLES = (
+    "buyers", "deliveries", "returns", "invoices", "touchpoints", "incidents", "contacts",
+    "surveys",
+)  # fmt: skip
+
+
+@migrations()
+def m010_import_log(db: Database) -> None:
+    """Every import recorded and undoable (issue 9): ``imports`` (when, folder, profile),
+    ``import_files`` (rows new / changed / unchanged and data-through per file), and
+    ``import_changes`` (the stored row an import replaced, to put back on undo); each
+    imported row carries the ``import_id`` that last wrote it. ``aliases`` maps
+    normalised names and other tools' ids to buyers; ``leads`` remembers per-lead
+    deliveries so a returns export keyed by lead id finds its buyer and date."""
+    db.execute(
+        """CREATE TABLE imports (
+            id INTEGER PRIMARY KEY, at TEXT NOT NULL, folder TEXT NOT NULL, profile TEXT,
+            author TEXT, allow_older INTEGER NOT NULL DEFAULT 0, undone_at TEXT)"""
+    )
+    db.execute(
+        """CREATE TABLE import_files (
+            import_id INTEGER NOT NULL REFERENCES imports(id), file TEXT NOT NULL,
+            tbl TEXT NOT NULL, rows INTEGER NOT NULL, new INTEGER NOT NULL,
+            changed INTEGER NOT NULL, unchanged INTEGER NOT NULL, data_through TEXT,
+            PRIMARY KEY (import_id, file, tbl))"""
+    )
+    db.execute(
+        """CREATE TABLE import_changes (
+            import_id INTEGER NOT NULL REFERENCES imports(id), tbl TEXT NOT NULL,
+            old TEXT NOT NULL)"""
+    )
+    db.execute("CREATE INDEX idx_import_changes ON import_changes (import_id)")
+    db.execute(
+        """CREATE TABLE aliases (
+            alias TEXT PRIMARY KEY, buyer_id TEXT NOT NULL REFERENCES buyers(buyer_id),
+            source TEXT, import_id INTEGER)"""
+    )
+    db.execute(
+        """CREATE TABLE leads (
+            lead_id TEXT PRIMARY KEY, buyer_id TEXT NOT NULL REFERENCES buyers(buyer_id),
+            date TEXT NOT NULL, day INTEGER NOT NULL, product TEXT, import_id INTEGER)"""
+    )
+    for table in IMPORTED_TABLES:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN import_id INTEGER")
+        db.execute(f"CREATE INDEX idx_{table}_import_id ON {table} (import_id)")
+    _rekey_deliveries(db)
+
+
+def _rekey_deliveries(db: Database) -> None:
+    """Deliveries are keyed on (buyer, date, product) from now on, so a corrected day
+    replaces the stored one; rows that were one day imported twice (the correction
+    stored beside the original, double-counted) become one, the later import winning."""
+    from .keys import delivery_key
+
+    seen: dict[str, int] = {}
+    rekeyed: list[tuple[str, int]] = []
+    merged = 0
+    rows = db.execute(
+        "SELECT rowid, buyer_id, date, product FROM deliveries ORDER BY rowid"
+    ).fetchall()
+    for rowid, buyer_id, day, product in rows:
+        key = delivery_key(buyer_id, day, product)
+        if key in seen:
+            db.execute("DELETE FROM deliveries WHERE rowid = ?", (seen[key],))
+            merged += 1
+        seen[key] = rowid
+        rekeyed.append((f"rekey:{key}", rowid))
+    db.conn.executemany("UPDATE deliveries SET row_key = ? WHERE rowid = ?", rekeyed)
+    db.execute("UPDATE deliveries SET row_key = substr(row_key, 7)")
+    if merged:
+        from .activity import refresh
+
+        refresh(db, -(10**9))
+        db.execute("DELETE FROM meta WHERE key = 'scored_with'")

@@ -242,8 +242,8 @@ async def test_bad_input_in_every_field_explains_and_writes_nothing_and_names_st
         await answer_errors(pilot, "c", forms.ActionDialog, [({"action": "  "}, "action is empty")])
         await answer_errors(pilot, "o", forms.OwnerDialog, [
             ({"owner": ""}, "owner is empty"),
-            ({"owner": "bob smith"}, "only letters, digits"),
-            ({"owner": "b" * 41}, "longer than 40"),
+            ({"owner": "bob;smith"}, "only letters, digits"),
+            ({"owner": "b" * 101}, "longer than 100"),
         ])  # fmt: skip
         await answer_errors(pilot, "d", forms.DueDialog, [
             ({"due": day_before}, f"before the week of {monday(week).isoformat()}"),

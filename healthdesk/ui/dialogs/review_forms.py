@@ -154,7 +154,9 @@ class ActionDialog(FormDialog[str]):
 
 class OwnerDialog(FormDialog[str]):
     def __init__(self, current: str) -> None:
-        super().__init__("Change owner", "A login: letters, digits, '.', '_' or '-'.")
+        super().__init__(
+            "Change owner", "A name or login: letters, digits, spaces, apostrophes, '.', '_', '-'."
+        )
         self.current = current
 
     def fields(self) -> ComposeResult:

@@ -173,8 +173,8 @@ class PortfolioScreen(WeekScreen):
         elif self.band == "watch":
             rows = [r for r in rows if r.band != "healthy"]
         if self.mine:
-            owner = self.app.owner.casefold()
-            rows = [r for r in rows if r.owner.casefold() == owner]
+            owner = " ".join(self.app.owner.split()).casefold()
+            rows = [r for r in rows if " ".join(r.owner.split()).casefold() == owner]
         return self.table.ordered(rows)
 
     def apply(self) -> None:
