@@ -18,7 +18,6 @@ Modules are imported before any timing, as the CLI imports the engine before the
 console starts; the floor pays the same Textual start-up as the app.
 """
 
-
 from __future__ import annotations
 
 import argparse

@@ -87,9 +87,7 @@ def test_json_carries_the_exact_values_and_csv_shows_them_safely(tmp_path: Path)
     report_csv = _run(db, "report", "--format", "csv")
     assert not any(ch in report_csv for ch in RAW)
     rows = list(csv.DictReader(io.StringIO(report_csv)))
-    assert [r["name"] for r in rows] == [
-        f"{shown}{b['buyer_id']}\\x9b2J\\u202e" for b in buyers
-    ]
+    assert [r["name"] for r in rows] == [f"{shown}{b['buyer_id']}\\x9b2J\\u202e" for b in buyers]
     assert all(r["owner"] == "'=HYPERLINK(1)" + shown for r in rows)  # formula defused
     exported = _run(db, "export", "interventions", "--format", "csv")
     cells = list(csv.DictReader(io.StringIO(exported)))

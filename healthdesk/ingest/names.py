@@ -18,8 +18,25 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz, process
 
 SUFFIXES = {
-    "inc", "incorporated", "llc", "ltd", "limited", "co", "corp", "corporation",
-    "company", "agency", "plc", "llp", "lp", "pllc", "pc", "gmbh", "sa", "bv", "pty",
+    "inc",
+    "incorporated",
+    "llc",
+    "ltd",
+    "limited",
+    "co",
+    "corp",
+    "corporation",
+    "company",
+    "agency",
+    "plc",
+    "llp",
+    "lp",
+    "pllc",
+    "pc",
+    "gmbh",
+    "sa",
+    "bv",
+    "pty",
 }
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 

@@ -26,8 +26,16 @@ from .profiles import Profile, TableMap
 from .reader import Problem
 
 csv.field_size_limit(16 * 1024 * 1024)
-ORDER = ("buyers", "deliveries", "returns", "invoices", "touchpoints", "incidents", "contacts",
-         "surveys")
+ORDER = (
+    "buyers",
+    "deliveries",
+    "returns",
+    "invoices",
+    "touchpoints",
+    "incidents",
+    "contacts",
+    "surveys",
+)
 
 
 @dataclass
@@ -284,8 +292,13 @@ class Translator:
                 origin.setdefault(key_, (f.name, line))
         for (buyer, day, product), (leads, revenue, cost) in self.leads.days():
             file, line = origin.get((buyer, day, product), (files[0].name, None))
-            row = {"buyer_id": buyer, "date": day, "leads": str(leads),
-                   "revenue": plain_number(revenue), "product": product}
+            row = {
+                "buyer_id": buyer,
+                "date": day,
+                "leads": str(leads),
+                "revenue": plain_number(revenue),
+                "product": product,
+            }
             if cost is not None:
                 row["cost"] = plain_number(cost)
             yield Row(file, None, row)
@@ -319,8 +332,13 @@ class Translator:
                 if day is None:
                     self._bad(f.name, line, None, None, "has no return date or sold date")
                     continue
-                row = {"buyer_id": buyer, "date": day, "leads": r.get("leads", "1"),
-                       "reason": r.get("reason", ""), "status": r.get("status", "")}
+                row = {
+                    "buyer_id": buyer,
+                    "date": day,
+                    "leads": r.get("leads", "1"),
+                    "reason": r.get("reason", ""),
+                    "status": r.get("status", ""),
+                }
                 yield Row(f.name, line, row, lead)
 
     def _invoices(
