@@ -150,11 +150,12 @@ def _register() -> None:
     from .exports.command import export
     from .foresight_command import backtest, calibrate
     from .ingest.command import COMMANDS as ingest_commands
+    from .review_command import COMMANDS as review_commands
 
     main.add_command(export)
     main.add_command(backtest)
     main.add_command(calibrate)
-    for command in ingest_commands:  # import, map, imports, undo-import
+    for command in (*ingest_commands, *review_commands):  # import, map…; review, override…
         main.add_command(command)
 
 

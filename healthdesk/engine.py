@@ -191,7 +191,7 @@ def report(db: Database, config: Config, week: int | None = None) -> reports.Rep
     buyers = apply_overrides(
         built.buyers, intervention_store.overrides(db), snap.now.week, config.bands
     )
-    return dataclasses.replace(built, buyers=buyers)
+    return reports.recount(built, buyers)
 
 
 def buyer_report(

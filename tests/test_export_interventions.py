@@ -27,36 +27,41 @@ __all__ = ["db_copy", "sample_path", "sample_report"]
 NASTY = ['=HYPERLINK("http://x")', "+1 Leads", "-2 Corp", "@SUM(A1)"]
 
 
-def _at_risk(report: Report) -> set[str]:
-    ids = {b.buyer_id for b in report.buyers if b.band == "at_risk"}
-    assert ids, "the sample must have at-risk buyers"
+def _queued(path: Path, report: Report) -> set[str]:
+    """The accounts ``healthdesk review`` queues: every at-risk buyer and every buyer
+    with a live warning among them (checked here against the report itself)."""
+    result = run_cli("--db", str(path), "review", "--format", "json")
+    assert result.exit_code == 0, result.output
+    ids = {q["buyer_id"] for q in json.loads(result.stdout)["queue"]}
+    flagged = {b.buyer_id for b in report.buyers if b.band == "at_risk" or b.warnings}
+    assert flagged and flagged <= ids, "the sample must have flagged buyers, all queued"
     return ids
 
 
-def test_csv_lists_suggestions_for_every_at_risk_buyer(sample_path: Path, sample_report) -> None:
+def test_csv_lists_suggestions_for_every_queued_account(sample_path: Path, sample_report) -> None:
     result = run_cli("--db", str(sample_path), "export", "interventions", "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rows[0]) == [
         "buyer_id", "name", "owner", "band", "health", "signals", "action", "due_on", "status",
-        "note",
+        "note", "overdue", "override",
     ]  # fmt: skip
-    assert {r["buyer_id"] for r in rows} == _at_risk(sample_report)
+    assert {r["buyer_id"] for r in rows} == _queued(sample_path, sample_report)
     assert {r["status"] for r in rows} == {"suggested"}
     assert all(r["action"] and r["signals"] and r["due_on"] for r in rows)
 
 
-def test_json_and_markdown_list_every_at_risk_buyer(sample_path: Path, sample_report) -> None:
+def test_json_and_markdown_list_every_queued_account(sample_path: Path, sample_report) -> None:
     out = run_cli("--db", str(sample_path), "export", "interventions", "--format", "json")
     data = json.loads(out.stdout)
     assert data["week"] == sample_report.week and data["source"] == "suggested"
-    assert {i["buyer_id"] for i in data["interventions"]} == _at_risk(sample_report)
+    assert {i["buyer_id"] for i in data["interventions"]} == _queued(sample_path, sample_report)
     assert all(isinstance(i["signals"], list) for i in data["interventions"])
 
     md = run_cli("--db", str(sample_path), "export", "interventions", "--format", "md").stdout
     assert md.startswith(f"# Interventions, week of {sample_report.week}")
     for buyer in sample_report.buyers:
-        if buyer.band == "at_risk":
+        if buyer.band == "at_risk" or buyer.warnings:
             assert f"({buyer.buyer_id})" in md
             assert f"## {buyer.owner} (" in md
             for warning in buyer.warnings:
@@ -92,7 +97,7 @@ def test_stored_interventions_replace_suggestions_and_filter(db_copy: Path, samp
     db = open_db(db_copy)
     store.upsert(db, _suggestion("B001", due), "alice", week)
     second, _ = store.upsert(db, _suggestion("B002", due), "bruno", week)
-    store.edit(db, second, week, status="in_progress")
+    store.set_status(db, second, "in_progress", None, week)
     store.add_note(db, second, "Meeting booked for Thursday")
     db.close()
     args = ["--db", str(db_copy), "export", "interventions", "--format", "json"]
@@ -106,7 +111,7 @@ def test_stored_interventions_replace_suggestions_and_filter(db_copy: Path, samp
     assert ids("--owner", "bruno") == ["B002"]
     assert ids("--status", "open") == ["B001"]
     assert ids("--status", "done") == []
-    assert set(ids("--status", "suggested")) == _at_risk(sample_report)
+    assert set(ids("--status", "suggested")) == _queued(db_copy, sample_report)
     note = json.loads(run_cli(*args, "--owner", "bruno").stdout)["interventions"][0]["note"]
     assert note == "Meeting booked for Thursday"
 

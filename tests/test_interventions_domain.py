@@ -151,7 +151,7 @@ def test_snoozed_buyer_leaves_queue_until_snooze_ends(sample_report: Report) -> 
     assert ids(week) == set()
     back = rq.review_queue([buyer], [buyer], [snooze], week + 1)
     assert [q.buyer.buyer_id for q in back] == [buyer.buyer_id]
-    assert any(r.startswith("snooze ended") for r in back[0].reasons)
+    assert any(r.code == "snooze_ended" and r.text.startswith("snooze ended") for r in back[0].reasons)
 
 
 def test_snoozed_buyer_returns_when_band_worsens(sample_report: Report) -> None:
@@ -159,7 +159,7 @@ def test_snoozed_buyer_returns_when_band_worsens(sample_report: Report) -> None:
     buyer = next(b for b in sample_report.buyers if b.band == "at_risk")
     snooze = iv.Snooze(buyer.buyer_id, monday(week + 4), "watch")
     [item] = rq.review_queue([buyer], [buyer], [snooze], week)
-    assert "band worsened to at risk while snoozed" in item.reasons
+    assert "band worsened to at risk while snoozed" in item.texts
 
 
 def test_override_applies_from_its_week_until_expiry(sample_report: Report) -> None:

@@ -52,7 +52,7 @@ def test_other_family_or_finished_intervention_gets_a_new_row(db: Database) -> N
     first, _ = store.upsert(db, _suggestion(), "alice", WEEK)
     other, created = store.upsert(db, _suggestion(reason_key="quality"), "alice", WEEK)
     assert created and other != first
-    store.edit(db, first, WEEK, status="done")
+    store.set_status(db, first, "done", "sorted on the phone", WEEK, health=71)
     renewed, created = store.upsert(db, _suggestion(due=date(2026, 11, 27)), "alice", WEEK + 1)
     assert created and renewed not in (first, other)
 
@@ -63,8 +63,9 @@ def test_every_change_is_audited_with_old_new_and_who(db: Database) -> None:
     assert {r["field"] for r in created} >= {"buyer_id", "status", "owner", "due_on", "action"}
     assert all(r["old"] is None and r["author"] == "tester" and r["at"] for r in created)
 
-    store.edit(db, item, WEEK, status="in_progress", owner="bruno")
-    store.edit(db, item, WEEK, status="in_progress")  # no change, no audit row
+    store.set_status(db, item, "in_progress", None, WEEK)
+    store.edit(db, item, WEEK, owner="bruno")
+    store.set_status(db, item, "in_progress", None, WEEK)  # no change, no audit row
     note = store.add_note(db, item, "Left a voicemail")
     store.upsert(db, _suggestion(due=date(2026, 11, 17)), "alice", WEEK)
 
@@ -129,7 +130,7 @@ def test_bad_input_is_refused_and_nothing_written(db: Database) -> None:
     with pytest.raises(iv.InvalidInput, match="no buyer"):
         store.upsert(db, _suggestion(buyer_id="NOPE"), "alice", WEEK)
     with pytest.raises(iv.InvalidInput, match="status"):
-        store.edit(db, store.upsert(db, _suggestion(), "alice", WEEK)[0], WEEK, status="closed")
+        store.set_status(db, store.upsert(db, _suggestion(), "alice", WEEK)[0], "closed", "x", WEEK)
     with pytest.raises(iv.InvalidInput, match="health"):
         store.set_override(db, "B001", 101, "typo", "2026-11-30", WEEK)
     assert db["overrides"].count == db["snoozes"].count == 0
@@ -138,7 +139,7 @@ def test_bad_input_is_refused_and_nothing_written(db: Database) -> None:
 
 def test_week_list_keeps_open_work_and_drops_finished_past_work(db: Database) -> None:
     done, _ = store.upsert(db, _suggestion(), "alice", WEEK)
-    store.edit(db, done, WEEK, status="done")
+    store.set_status(db, done, "done", "they are buying again", WEEK)
     open_, _ = store.upsert(db, _suggestion(reason_key="quality"), "bruno", WEEK)
     store.add_note(db, open_, "first")
     store.add_note(db, open_, "second")
@@ -146,3 +147,36 @@ def test_week_list_keeps_open_work_and_drops_finished_past_work(db: Database) ->
     [row] = store.for_week(db, WEEK + 1)
     assert (row["id"], row["note"], row["signals"]) == (open_, "second", [SIGNAL])
     assert store.for_week(db, WEEK, owner="alice", status="done")[0]["id"] == done
+
+
+def test_a_task_ends_with_an_outcome_and_stays_ended(db: Database) -> None:
+    task, _ = store.upsert(db, _suggestion(), "alice", WEEK)
+    with pytest.raises(iv.InvalidInput, match="outcome note"):
+        store.set_status(db, task, "done", "  ", WEEK)
+    assert store.get(db, task)["status"] == "open"  # refused: nothing written
+    store.set_status(db, task, "in_progress", None, WEEK)
+    row = store.set_status(db, task, "dismissed", "they moved the budget in-house", WEEK, 44)
+    assert (row["status"], row["closed_health"], row["closed_week"]) == ("dismissed", 44, WEEK)
+    assert store.for_week(db, WEEK, buyer_id="B001")[0]["note"] == "they moved the budget in-house"
+    for status in ("open", "in_progress", "done"):
+        with pytest.raises(iv.InvalidInput, match="not reopened"):
+            store.set_status(db, task, status, "try again", WEEK)
+    assert store.get(db, task)["status"] == "dismissed"
+    assert store.tasks(db, WEEK) == []
+
+
+def test_overdue_tasks_queue_their_account(db: Database, sample_report: Report) -> None:
+    buyer = max(sample_report.buyers, key=lambda b: b.health)
+    assert not rq.attention(buyer, buyer)  # a quiet, healthy account: not queued on its own
+    task, _ = store.upsert(db, _suggestion(buyer_id=buyer.buyer_id), "alice", WEEK)
+    due = store.get(db, task)["due_on"]
+
+    def reasons(week: int) -> list[str]:
+        items = rq.review_queue([buyer], [buyer], [], week, store.tasks(db, week))
+        return [r.code for i in items for r in i.reasons]
+
+    assert reasons(WEEK) == []  # due this week: not late yet
+    assert reasons(WEEK + 1) == ["task_overdue"]
+    assert due < monday(WEEK + 1).isoformat()
+    store.set_status(db, task, "done", "called them", WEEK + 1)
+    assert reasons(WEEK + 1) == []

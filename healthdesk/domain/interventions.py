@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # types only: the export command's flags must not pay for num
 
 STATUSES = ("open", "in_progress", "done", "dismissed")
 ACTIVE = ("open", "in_progress")
+FINISHED = ("done", "dismissed")
+"""A task's end: it is never reopened (a problem that comes back is a new task)."""
 OUTCOMES = ("accepted", "reviewed", "snoozed")
 BAND_ORDER = ("healthy", "watch", "at_risk")
 OWNER_MAX = 100
@@ -41,6 +43,38 @@ class Suggestion:
     message: str
     signals: tuple[dict[str, str], ...]
     due_on: date
+
+
+@dataclass(frozen=True)
+class Task:
+    """A stored intervention as the queue and the lists read it."""
+
+    id: int
+    buyer_id: str
+    action: str
+    status: str
+    due_on: date | None
+
+    def overdue(self, week: int) -> bool:
+        """Still open or in progress and due before the as-of week's Monday."""
+        return self.status in ACTIVE and self.due_on is not None and self.due_on < monday(week)
+
+    @property
+    def status_words(self) -> str:
+        return self.status.replace("_", " ")
+
+
+def check_transition(old: str, new: str, note: str | None) -> None:
+    """open ⇄ in progress → done or dismissed; an ended task stays ended, and ending
+    one needs an outcome note (what happened is the point of closing it)."""
+    check_choice(new, STATUSES, "status")
+    if old in FINISHED and new != old:
+        raise InvalidInput(
+            f"this intervention is {old.replace('_', ' ')}: an ended task is not reopened;"
+            " a new problem gets a new intervention"
+        )
+    if new in FINISHED and new != old and not (note or "").strip():
+        raise InvalidInput(f"say what happened: marking it {new} needs an outcome note")
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@ structure, so a number cannot differ between them.
 
 from __future__ import annotations
 
-import math
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -85,6 +86,18 @@ class Report:
         }
 
 
+def recount(report: Report, buyers: list[BuyerReport]) -> Report:
+    """``report`` with ``buyers`` (overrides in force) and the portfolio's band counts and
+    revenue at risk counted from them: a manager's override moves the account in every
+    count, as the console shows it. Unchanged when no buyer is overridden."""
+    if all(b.override is None for b in buyers):
+        return replace(report, buyers=buyers)
+    bands = {name: sum(b.band == name for b in buyers) for name in report.portfolio.bands}
+    at_risk = round(sum(b.revenue_13w for b in buyers if b.band == "at_risk"), 2)
+    portfolio = replace(report.portfolio, bands=bands, revenue_at_risk_13w=at_risk)
+    return replace(report, portfolio=portfolio, buyers=by_urgency(buyers))
+
+
 def churn_for(started: list[date], churned: list[date | None], config: Config, week: int) -> float:
     """The configured monthly churn, else the one measured on the whole book (every
     buyer's start and churn dates), else the fallback."""
@@ -114,7 +127,7 @@ def build(
         _buyer(scores, prev, ledger, config, churn, b, logged.get(b, []))
         for b in np.flatnonzero(scores.listed)
     ]
-    rows.sort(key=urgency)
+    rows = by_urgency(rows)
     ids = [b.buyer_id for b in ledger.buyers]
     listed = scores.listed
     at_risk = listed & (scores.band == 2)
@@ -164,15 +177,41 @@ def _checkin_days(ledger: Ledger) -> dict[int, list[date]]:
     return out
 
 
-def urgency(b: BuyerReport) -> tuple:
-    """Most urgent first: risk (low and falling health, warnings, drift) × value (revenue).
+class Ranked(Protocol):
+    """What the urgency order reads: a ``BuyerReport`` or the console's stored row."""
 
-    A warning new this week counts twice: the same signs as last week were seen last
-    Monday, a new one is this week's news."""
+    buyer_id: str
+    health: int
+    health_change: int
+    phase: str
+    revenue_share: float
+    new_warnings: int
+
+    @property
+    def warnings(self) -> Sequence[object]: ...
+
+
+R = TypeVar("R", bound=Ranked)
+
+
+def by_urgency(rows: Sequence[R]) -> list[R]:
+    """Most urgent first: risk² (low and falling health, warnings, drift) × value.
+
+    Value is the account's share of the book's revenue plus an average account's share
+    (1 / buyers), so a 28% account at risk comes before a small one at the same risk,
+    and an account with no revenue in the window still ranks by its risk. Risk counts
+    squared because the chance of losing an account climbs steeply as its health falls:
+    a healthy large account with one warning must not outrank a small one that is
+    leaving. A warning new this week counts twice: the same signs as last week were
+    seen last Monday, a new one is this week's news."""
+    floor = 1 / max(len(rows), 1)
+    return sorted(rows, key=lambda b: (-(_risk(b) ** 2 * (b.revenue_share + floor)), b.buyer_id))
+
+
+def _risk(b: Ranked) -> int:
     risk = (100 - b.health) + max(-b.health_change, 0) * 2
     risk += 5 * len(b.warnings) + 5 * b.new_warnings
-    risk += 15 if b.phase == "drift" and b.warnings else 0
-    return (-(risk * (1 + math.log1p(b.revenue_13w))), b.buyer_id)
+    return risk + (15 if b.phase == "drift" and b.warnings else 0)
 
 
 def _buyer(

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .interventions import BAND_ORDER, Snooze
+from .interventions import BAND_ORDER, Snooze, Task
 from .weeks import monday
 
 if TYPE_CHECKING:  # types only: the export command's flags must not pay for numpy
@@ -18,9 +18,54 @@ if TYPE_CHECKING:  # types only: the export command's flags must not pay for num
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Why an account is queued: a code scripts can filter on, the sentence a manager
+    reads (with the evidence), and whether it is new this week (ranked higher)."""
+
+    code: str
+    label: str
+    detail: str = ""
+    new: bool = False
+
+    @property
+    def text(self) -> str:
+        """The sentence with its evidence: "new: volume decline: leads down 71% …"."""
+        return (
+            ("new: " if self.new else "") + self.label + (f": {self.detail}" if self.detail else "")
+        )
+
+    @property
+    def short(self) -> str:
+        """For a table cell: "new volume decline"."""
+        return ("new " if self.new else "") + self.label
+
+    def to_json(self) -> dict[str, object]:
+        return {"code": self.code, "text": self.text, "new": self.new}
+
+
+@dataclass(frozen=True)
 class QueueItem:
     buyer: BuyerReport
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return tuple(r.text for r in self.reasons)
+
+
+REASON_CODES = (
+    "at_risk",
+    "health_drop",
+    "band_worse",
+    "warning",
+    "trust_low",
+    "concentration",
+    "drift",
+    "task_overdue",
+    "snooze_ended",
+    "snoozed_band_worse",
+)
+"""What ``--reason`` filters on; a warning reason's code is also its warning's code."""
 
 
 def review_queue(
@@ -28,59 +73,103 @@ def review_queue(
     previous: Iterable[BuyerReport],
     snoozes: Iterable[Snooze],
     week: int,
+    tasks: Iterable[Task] = (),
 ) -> list[QueueItem]:
-    """Buyers who need a look this week with why, riskiest × most valuable first.
+    """Every account that needs a look this week, with why, most urgent first (the
+    portfolio's own risk × revenue-share order).
 
     A snoozed buyer stays out while its snooze covers the week's Monday, unless its
     band is worse than when it was snoozed; the week after a snooze ends it comes back.
+    ``tasks`` are the stored open interventions: one past its due date queues its
+    account whatever the buyer's numbers say.
     """
-    from .report import urgency  # the report's own risk × value ranking, loaded on use
+    return [item for item, held in triage(buyers, previous, snoozes, week, tasks) if not held]
+
+
+def triage(
+    buyers: Iterable[BuyerReport],
+    previous: Iterable[BuyerReport],
+    snoozes: Iterable[Snooze],
+    week: int,
+    tasks: Iterable[Task] = (),
+) -> list[tuple[QueueItem, bool]]:
+    """Every account with a reason, and whether a snooze holds it out of this week's
+    queue (the intervention list still shows those, marked snoozed)."""
+    from .report import by_urgency  # the report's own risk × value ranking, loaded on use
 
     before = {b.buyer_id: b for b in previous}
     latest = {s.buyer_id: s for s in snoozes}
+    late = overdue_tasks(tasks, week)
     start = monday(week)
-    items = []
-    for buyer in buyers:
+    out = []
+    for buyer in by_urgency(list(buyers)):
         snooze = latest.get(buyer.buyer_id)
         reasons = attention(buyer, before.get(buyer.buyer_id))
+        reasons += [
+            Reason("task_overdue", f"{t.action} was due {t.due_on} ({t.status_words})")
+            for t in late.get(buyer.buyer_id, [])
+        ]
+        held = False
         if snooze is not None and snooze.until_on >= start:
             if _rank(buyer.band) <= _rank(snooze.band):
-                continue
-            reasons.append(f"band worsened to {_words(buyer.band)} while snoozed")
+                held = True
+            else:
+                words = f"band worsened to {_words(buyer.band)} while snoozed"
+                reasons.append(Reason("snoozed_band_worse", words))
         elif snooze is not None and snooze.until_on >= monday(week - 1):
-            reasons.append(f"snooze ended {snooze.until_on.isoformat()}")
+            reasons.append(Reason("snooze_ended", f"snooze ended {snooze.until_on.isoformat()}"))
         if reasons:
-            items.append(QueueItem(buyer, tuple(reasons)))
-    return sorted(items, key=lambda item: urgency(item.buyer))
+            out.append((QueueItem(buyer, tuple(reasons)), held))
+    return out
 
 
-def attention(buyer: BuyerReport, before: BuyerReport | None) -> list[str]:
-    """Why ``buyer`` needs attention this week, compared with last week's report."""
+def overdue_tasks(tasks: Iterable[Task], week: int) -> dict[str, list[Task]]:
+    """Open or in-progress interventions due before the week's Monday, per buyer."""
+    out: dict[str, list[Task]] = {}
+    for t in tasks:
+        if t.overdue(week):
+            out.setdefault(t.buyer_id, []).append(t)
+    return out
+
+
+def attention(buyer: BuyerReport, before: BuyerReport | None) -> list[Reason]:
+    """Why ``buyer`` needs attention this week, compared with last week's report: every
+    live warning (standing ones too: a problem does not stop mattering because it was
+    there last Monday), marked new when last week did not have it."""
     codes = [w["code"] for w in buyer.warnings]
     reasons = []
     if buyer.band == "at_risk":
-        reasons.append(f"at risk (health {buyer.health})")
+        reasons.append(Reason("at_risk", f"at risk (health {buyer.health})"))
     if buyer.health_change <= -5:
-        reasons.append(f"health down {-buyer.health_change} this week")
+        reasons.append(Reason("health_drop", f"health down {-buyer.health_change} this week"))
     if before is not None and _rank(buyer.band) > _rank(before.band):
-        reasons.append(f"band worsened from {_words(before.band)} to {_words(buyer.band)}")
-    old = set() if before is None else {w["code"] for w in before.warnings}
-    if new := [c for c in codes if c not in old]:
-        reasons.append("new warnings: " + ", ".join(new))
+        words = f"band worsened from {_words(before.band)} to {_words(buyer.band)}"
+        reasons.append(Reason("band_worse", words))
+    old = None if before is None else {w["code"] for w in before.warnings}
+    for w in buyer.warnings:
+        new = old is not None and w["code"] not in old
+        reasons.append(Reason(w["code"], _words(w["code"]), w["detail"], new=new))
     if buyer.trust["level"] <= 50:
-        reasons.append(f"trust at {buyer.trust['level']}%")
-    if buyer.concentration == "alert":
-        reasons.append(f"concentration alert ({buyer.revenue_share:.0%} of revenue)")
+        reasons.append(Reason("trust_low", f"trust at {buyer.trust['level']}%"))
+    if buyer.concentration != "ok" and "concentration" not in codes:
+        level = "alert" if buyer.concentration == "alert" else "warning"
+        words = f"concentration {level} ({buyer.revenue_share:.0%} of revenue)"
+        reasons.append(Reason("concentration", words))
     if buyer.phase == "drift" and codes:
-        reasons.append(f"drift zone with {len(codes)} warning(s)")
-    if "checkin_overdue" in codes:
-        reasons.append("check-in overdue")
+        reasons.append(Reason("drift", f"drift zone with {len(codes)} warning(s)"))
     return reasons
+
+
+def matches(item: QueueItem, reason: str) -> bool:
+    """The item has a reason with this code (a warning's code matches as "warning" too)."""
+    return any(r.code == reason for r in item.reasons) or (
+        reason == "warning" and any(r.code not in REASON_CODES for r in item.reasons)
+    )
 
 
 def _rank(band: str) -> int:
     return BAND_ORDER.index(band)
 
 
-def _words(band: str) -> str:
-    return band.replace("_", " ")
+def _words(code: str) -> str:
+    return code.replace("_", " ").replace("checkin", "check-in")

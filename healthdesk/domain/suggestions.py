@@ -13,7 +13,8 @@ Suggestion rules (one suggestion per reason family, most pressing family first):
 - outreach (volume_decline, engagement_drop, checkin_overdue, contact_turnover):
   proactive outreach with a concrete opening question;
 - concentration (share above 20%): diversify, onboard backup buyers;
-- health (at risk with none of the above): proactive outreach.
+- health (at risk with none of the above): proactive outreach;
+- review (queued for a reason none of the above covers, ``follow_up``): a call.
 
 An at-risk significant account gets executive engagement instead of proactive
 outreach. *Significant* = at least 10% of 13-week revenue, or in the top quarter of
@@ -37,6 +38,7 @@ from .weeks import monday
 
 if TYPE_CHECKING:  # types only: the export command's flags must not pay for numpy
     from .report import BuyerReport
+    from .review_queue import Reason
 
 SIGNIFICANT_SHARE = 0.10
 FAMILIES = {
@@ -101,6 +103,20 @@ def suggest(buyer: BuyerReport, week: int, cutoff: float) -> list[Suggestion]:
         action = "executive engagement" if big else "health"
         out.append(_make(buyer, "health", action, [signal], due))
     return out
+
+
+def follow_up(buyer: BuyerReport, reasons: Iterable[Reason], week: int) -> Suggestion:
+    """For a queued account none of the rules above covers (a health drop, an overdue
+    task, an ended snooze): a call, with the queue's reasons as its signals."""
+    signals = tuple({"code": r.code, "detail": r.text} for r in reasons)
+    return Suggestion(
+        buyer.buyer_id,
+        "review",
+        "proactive outreach",
+        ASK["health"],
+        signals,
+        business_days(week, _lead_days(buyer)),
+    )
 
 
 def _make(

@@ -6,14 +6,13 @@ imported inside the command so the two modules never import each other at load t
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ..domain.interventions import STATUSES, InvalidInput, check_choice, check_owner
-from .interventions import FORMATS, SUGGESTED
+from .interventions import FORMATS, SNOOZED, SUGGESTED
 
 
 @click.group()
@@ -33,7 +32,8 @@ def export() -> None:
 @click.option("--owner", help="Only this account manager's interventions.")
 @click.option(
     "--status",
-    help=f"Only this status: {', '.join(STATUSES)} or {SUGGESTED} (the at-risk suggestions).",
+    help=f"Only this status: {', '.join(STATUSES)}, {SUGGESTED} or {SNOOZED} (the"
+    " suggestions for the accounts the review queue holds, and for the snoozed ones).",
 )
 @click.option("--week", help="Any date in the week (default: the latest week with data).")
 @click.pass_obj
@@ -42,7 +42,7 @@ def interventions(context: Any, **options: Any) -> None:
     due date, status, note.
 
     With nothing recorded for the week, lists the suggested interventions for every
-    at-risk buyer (status "suggested").
+    account the review queue holds (status "suggested"; "snoozed" for snoozed ones).
     """
     from ..cli_support import friendly
 
@@ -61,30 +61,25 @@ def _export(
     status: str | None,
     week: str | None,
 ) -> None:
-    from .. import engine
+    from .. import weekly_review
     from ..cli_support import parse_week
-    from ..domain.weeks import week_of
     from ..store import interventions as store
     from .files import write_atomic
-    from .interventions import render, stored_rows, suggested_rows
+    from .interventions import render, week_list
 
     if status is not None:
-        check_choice(status, (*STATUSES, SUGGESTED), "--status")
+        check_choice(status, (*STATUSES, SUGGESTED, SNOOZED), "--status")
     if owner is not None:
         owner = check_owner(owner)
     week_no = parse_week(week)
     db = context.open()
     try:
-        report = engine.report(db, context.config(), week_no)
-        week_no = week_of(date.fromisoformat(report.week))
-        stored = [] if status == SUGGESTED else store.for_week(db, week_no, owner=owner)
+        review = weekly_review.load(db, context.config(), week_no)
+        stored = store.for_week(db, review.week, owner=owner)
     finally:
         db.close()
-    suggested = status == SUGGESTED or (status is None and not stored)
-    if suggested:
-        rows = suggested_rows(report, week_no, owner)
-    else:
-        rows = stored_rows(report, [r for r in stored if status in (None, r["status"])])
+    report = review.report
+    rows, suggested = week_list(review, stored, owner, status)
     text = render(rows, fmt, report.week, suggested)
     if output is None:
         click.echo(text, nl=False)

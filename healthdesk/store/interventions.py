@@ -11,15 +11,24 @@ from __future__ import annotations
 
 import getpass
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlite_utils import Database
 
 from ..domain import interventions as rules
-from ..domain.interventions import ACTIVE, OUTCOMES, STATUSES, Override, Snooze, Suggestion
+from ..domain.interventions import (
+    ACTIVE,
+    OUTCOMES,
+    Override,
+    Snooze,
+    Suggestion,
+    Task,
+)
+from ..domain.weeks import monday
 from . import views
 
-EDITABLE = ("action", "owner", "due_on", "status")
+EDITABLE = ("action", "owner", "due_on")
+"""What ``edit`` changes; a status moves only through ``set_status`` (its rules)."""
 
 
 def author() -> str:
@@ -107,7 +116,7 @@ def upsert(db: Database, suggestion: Suggestion, owner: str, week: int) -> tuple
 
 
 def edit(db: Database, intervention_id: int, week: int, **fields: str) -> dict:
-    """Change an intervention's action, owner, due date or status; the updated row.
+    """Change an intervention's action, owner or due date; the updated row.
 
     ``week`` is the as-of week a new due date is checked against. Unchanged values
     write nothing, so the audit trail holds only real changes.
@@ -119,7 +128,6 @@ def edit(db: Database, intervention_id: int, week: int, **fields: str) -> dict:
         "action": lambda v: rules.check_text(v, "action"),
         "owner": rules.check_owner,
         "due_on": lambda v: rules.check_due(v, week).isoformat(),
-        "status": lambda v: rules.check_choice(v, STATUSES, "status"),
     }
     new = {k: checks[k](v) for k, v in fields.items()}
     with db.atomic():
@@ -129,6 +137,46 @@ def edit(db: Database, intervention_id: int, week: int, **fields: str) -> dict:
             db["interventions"].update(intervention_id, {**new, "updated_at": _now()})
             _audit(db, "intervention", intervention_id, changes)
     return get(db, intervention_id)
+
+
+def set_status(
+    db: Database,
+    intervention_id: int,
+    status: str,
+    note: str | None,
+    week: int,
+    health: int | None = None,
+) -> dict:
+    """Move a task along open ⇄ in progress → done or dismissed; the updated row.
+
+    Ending a task needs an outcome note (stored as its latest note) and records the
+    buyer's ``health`` then and the as-of ``week``; an ended task is never reopened.
+    The status, the note and their audit rows land in one transaction."""
+    with db.atomic():
+        row = get(db, intervention_id)
+        rules.check_transition(row["status"], status, note)
+        if status == row["status"] and not (note or "").strip():
+            return row
+        if status != row["status"]:
+            new: dict[str, object] = {"status": status}
+            if status in rules.FINISHED:
+                new |= {"closed_health": health, "closed_week": week}
+            db["interventions"].update(intervention_id, {**new, "updated_at": _now()})
+            _audit(db, "intervention", intervention_id, {k: (row[k], v) for k, v in new.items()})
+        if (note or "").strip():
+            add_note(db, intervention_id, note or "")
+    return get(db, intervention_id)
+
+
+def tasks(db: Database, week: int, owner: str | None = None) -> list[Task]:
+    """Open and in-progress interventions created in or before ``week``."""
+    return [task_of(r) for r in for_week(db, week, owner=owner) if r["status"] in ACTIVE]
+
+
+def task_of(row: dict) -> Task:
+    """A stored intervention row as the domain's ``Task``."""
+    due = date.fromisoformat(row["due_on"]) if row["due_on"] else None
+    return Task(row["id"], row["buyer_id"], row["action"], row["status"], due)
 
 
 def get(db: Database, intervention_id: int) -> dict:
@@ -203,6 +251,32 @@ def set_override(
         override_id = int(row.last_pk)
         _audit(db, "override", override_id, _created(fields))
     return override_id
+
+
+def clear_override(db: Database, buyer_id: str, week: int, reason: str | None = None) -> int:
+    """End ``buyer_id``'s overrides in force in ``week`` from that week on (they now
+    expire the day before its Monday; earlier weeks keep them); how many ended."""
+    ended_on = (monday(week) - timedelta(days=1)).isoformat()
+    with db.atomic():
+        _check_buyer(db, buyer_id)
+        rows = list(
+            db.query(
+                "SELECT id, expires_on FROM overrides WHERE buyer_id = ? AND week <= ?"
+                " AND expires_on >= ?",
+                [buyer_id, week, monday(week).isoformat()],
+            )
+        )
+        if not rows:
+            raise rules.InvalidInput(f"{buyer_id} has no override in force that week")
+        for row in rows:
+            changes: dict[str, tuple[object, object]] = {
+                "expires_on": (row["expires_on"], ended_on)
+            }
+            if reason:
+                changes["cleared_because"] = (None, rules.check_text(reason))
+            db["overrides"].update(row["id"], {"expires_on": ended_on})
+            _audit(db, "override", row["id"], changes)
+    return len(rows)
 
 
 def overrides(db: Database) -> list[Override]:

@@ -420,3 +420,12 @@ def _rekey_deliveries(db: Database) -> None:
 
         refresh(db, -(10**9))
         db.execute("DELETE FROM meta WHERE key = 'scored_with'")
+
+
+@migrations()
+def m011_task_health(db: Database) -> None:
+    """Interventions are tasks with an end (issue 10): the buyer's health when the task
+    was opened and when it was closed, and the as-of week it closed in, so the summary
+    can show how the accounts we acted on moved against those we did not."""
+    for column in ("opened_health", "closed_health", "closed_week"):
+        db.execute(f"ALTER TABLE interventions ADD COLUMN {column} INTEGER")

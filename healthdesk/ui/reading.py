@@ -24,10 +24,10 @@ T = TypeVar("T")
 def read_week(conn: sqlite3.Connection, week: int, bands: Bands) -> Week:
     """A portfolio week with the managers' overrides in force, most urgent first (the
     report's own order, which also ranks overridden buyers by the manager's health)."""
-    from ..domain.report import urgency
+    from ..domain.report import by_urgency
 
     rows = _overridden(views.portfolio(conn, week), views.overrides(conn), week, bands)
-    rows.sort(key=urgency)
+    rows = by_urgency(rows)
     return Week(week, rows, {r.buyer_id: r.revenue_13w for r in rows})
 
 

@@ -2,11 +2,9 @@
 and the typed messages that bring the results back to the screen.
 
 ``ReviewBase`` holds the queue state and the plumbing; ``review.ReviewScreen`` adds
-the keys and the rendering. The queue is ``review_queue`` over the as-of week's report
-and the week before, with the snoozes set before this week: it is the list the manager
-started the week with, so snoozing an account during the review marks it done instead
-of shrinking "7 of 23". Every decision is written at once; a new app on the same
-database resumes at the first account without a decision.
+the keys and the rendering. The queue is ``weekly_review.load``: the same accounts,
+reasons and order as ``healthdesk review`` and the export. Every decision is written
+at once; a new app on the same database resumes at the first account without one.
 """
 
 from __future__ import annotations
@@ -20,8 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from ...domain.report import BuyerReport
-from ...domain.review_queue import review_queue
-from ...domain.suggestions import suggest, value_cutoff
+from ...domain.suggestions import suggest
 from .review_entry import Entry
 
 Write = Callable[[Database, BuyerReport], Any]
@@ -83,42 +80,24 @@ class ReviewBase(Screen):
 
     @work(thread=True, exclusive=True, group="review-load", exit_on_error=False)
     def load(self, week: int) -> None:
-        from ... import engine
-        from ...store import interventions as store
+        from ... import weekly_review
         from ...store.db import open_db
 
         try:
             db = open_db(self.app.db_path)
             try:
-                now = engine.report(db, self.app.config, week).buyers
-                try:
-                    prev = engine.report(db, self.app.config, week - 1).buyers
-                except engine.NoData:
-                    prev = []
-                queue = review_queue(now, prev, store.snoozes(db, week - 1), week)
-                outcomes = store.reviewed(db, week)
-                stored = store.for_week(db, week)
+                review = weekly_review.load(db, self.app.config, week)
             finally:
                 db.close()
         except Exception as exc:  # shown on screen: a bad read must not end the console
             self.post_message(ReviewFailed(f"could not read the review queue: {exc}"))
             return
-        cutoff = value_cutoff(now)
-        by_buyer: dict[str, list[dict]] = {}
-        for row in stored:
-            by_buyer.setdefault(row["buyer_id"], []).append(row)
         entries = [
-            Entry(
-                i.buyer,
-                i.reasons,
-                suggest(i.buyer, week, cutoff),
-                outcomes.get(i.buyer.buyer_id),
-                by_buyer.get(i.buyer.buyer_id, []),
-            )
-            for i in queue
+            Entry(q.buyer, q.item.texts, q.suggestions, q.outcome, q.interventions)
+            for q in review.queue
         ]
-        before = {b.buyer_id: b.band for b in prev}
-        self.post_message(ReviewLoaded(week, entries, cutoff, before))
+        before = {b.buyer_id: b.band for b in review.previous}
+        self.post_message(ReviewLoaded(week, entries, review.cutoff, before))
 
     @on(ReviewLoaded)
     def _loaded(self, message: ReviewLoaded) -> None:

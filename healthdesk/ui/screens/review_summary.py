@@ -152,20 +152,20 @@ def default_path(week: int) -> Path:
 def write_export(db_path: Path, config: Config, week: int, form: ExportForm) -> int:
     """The list ``healthdesk export interventions`` writes (stored, else suggested),
     written atomically where ``form`` says; the number of rows. Call it off the UI thread."""
-    from ... import engine
+    from ... import weekly_review
     from ...exports.files import write_atomic
-    from ...exports.interventions import render, stored_rows, suggested_rows
+    from ...exports.interventions import render, week_list
     from ...store import interventions as store
     from ...store.db import open_db
 
     db = open_db(db_path)
     try:
-        report = engine.report(db, config, week)
+        review = weekly_review.load(db, config, week)
         stored = store.for_week(db, week)
     finally:
         db.close()
-    rows = stored_rows(report, stored) if stored else suggested_rows(report, week)
-    write_atomic(form.path, render(rows, form.fmt, report.week, not stored), force=form.force)
+    rows, suggested = week_list(review, stored)
+    write_atomic(form.path, render(rows, form.fmt, review.report.week, suggested), force=form.force)
     return len(rows)
 
 
