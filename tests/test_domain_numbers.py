@@ -28,7 +28,7 @@ from healthdesk.config import Config
 from healthdesk.domain.explain import Why
 from healthdesk.domain.ledger import NO_DAY
 from healthdesk.domain.lifecycle import month_number, month_numbers, phase_of, yyyymmdd
-from healthdesk.domain.report import BuyerReport, urgency
+from healthdesk.domain.report import BuyerReport, by_urgency
 from healthdesk.domain.responsiveness import grade
 from healthdesk.domain.scoring import Scorer
 
@@ -358,7 +358,30 @@ def test_a_new_warning_ranks_an_account_above_the_same_account_with_an_old_one()
         why=why,
     )
     new = dataclasses.replace(old, buyer_id="B2", new_warnings=1)
-    assert sorted([old, new], key=urgency) == [new, old]
+    assert by_urgency([old, new]) == [new, old]
+
+
+def test_value_is_share_of_revenue_so_a_large_account_at_risk_leads() -> None:
+    """Same risk, 28% vs 0.5% of revenue: the large account first; but a healthy large
+    account with one warning does not outrank a small one that is leaving."""
+    why = Why(**{f.name: None for f in dataclasses.fields(Why)})
+    base = BuyerReport(
+        buyer_id="SMALL", name="n", owner="o", vertical="v", phase="established", month=20,
+        health=30, health_change=0, band="at_risk", components={}, trust={},
+        revenue_13w=5_000.0, revenue_share=0.005, concentration="ok",
+        warnings=[{"code": "volume_decline", "detail": "down"}], new_warnings=0, ltv=0.0,
+        effective_cpl=None, checkins=[], why=why,
+    )  # fmt: skip
+    big = dataclasses.replace(base, buyer_id="BIG", revenue_13w=280_000.0, revenue_share=0.28)
+    filler = [
+        dataclasses.replace(base, buyer_id=f"F{i}", health=95, warnings=[], revenue_share=0.01)
+        for i in range(20)
+    ]
+    order = [b.buyer_id for b in by_urgency([base, *filler, big])]
+    assert order[:2] == ["BIG", "SMALL"]
+    calm = dataclasses.replace(big, health=88, band="healthy")
+    order = [b.buyer_id for b in by_urgency([calm, *filler, base])]
+    assert order[:2] == ["SMALL", "BIG"]
 
 
 @pytest.mark.parametrize(

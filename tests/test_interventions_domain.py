@@ -151,7 +151,9 @@ def test_snoozed_buyer_leaves_queue_until_snooze_ends(sample_report: Report) -> 
     assert ids(week) == set()
     back = rq.review_queue([buyer], [buyer], [snooze], week + 1)
     assert [q.buyer.buyer_id for q in back] == [buyer.buyer_id]
-    assert any(r.code == "snooze_ended" and r.text.startswith("snooze ended") for r in back[0].reasons)
+    assert any(
+        r.code == "snooze_ended" and r.text.startswith("snooze ended") for r in back[0].reasons
+    )
 
 
 def test_snoozed_buyer_returns_when_band_worsens(sample_report: Report) -> None:

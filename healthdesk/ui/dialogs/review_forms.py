@@ -29,6 +29,7 @@ from ...domain.interventions import (
     check_health,
     check_owner,
     check_text,
+    check_transition,
 )
 from ...domain.weeks import monday
 from ...exports.interventions import FORMATS
@@ -56,6 +57,12 @@ class OverrideForm:
     health: int
     reason: str
     expires_on: date
+
+
+@dataclass(frozen=True)
+class StatusForm:
+    status: str
+    note: str | None
 
 
 @dataclass(frozen=True)
@@ -188,6 +195,30 @@ class NoteDialog(FormDialog[str]):
 
     def values(self) -> str:
         return check_text(self.text("note"), "note")
+
+
+class StatusDialog(FormDialog[StatusForm]):
+    """Move a task along: in progress, done or dismissed (ending one needs an outcome)."""
+
+    CHOICES = (("in progress", "in_progress"), ("done", "done"), ("dismissed", "dismissed"),
+               ("open", "open"))  # fmt: skip
+
+    def __init__(self, about: str, current: str) -> None:
+        super().__init__("Task status", about)
+        self.current = current
+
+    def fields(self) -> ComposeResult:
+        first = "done" if self.current == "in_progress" else "in_progress"
+        yield from _field(
+            "Status", Select(self.CHOICES, allow_blank=False, value=first, id="status")
+        )
+        yield from _field("Outcome note (needed for done or dismissed)", Input(id="note"))
+
+    def values(self) -> StatusForm:
+        status = str(self.query_one("#status", Select).value)
+        note = self.text("note").strip() or None
+        check_transition(self.current, status, note)
+        return StatusForm(status, None if note is None else check_text(note, "note"))
 
 
 class SnoozeDialog(FormDialog[SnoozeForm]):

@@ -42,6 +42,8 @@ class ReviewScreen(ReviewBase):
         Binding("o", "edit('owner')", "Owner", id="review.owner"),
         Binding("d", "edit('due_on')", "Due", id="review.due"),
         Binding("n", "edit('note')", "Note", id="review.note"),
+        Binding("t", "status", "Task status", id="review.status"),
+        Binding("enter", "open_account", "Open", id="review.open"),
         Binding("s", "snooze", "Snooze", id="review.snooze"),
         Binding("x", "reviewed", "No action", id="review.reviewed"),
         Binding("h", "override", "Override", id="review.override"),
@@ -237,6 +239,23 @@ class ReviewScreen(ReviewBase):
             edit(db, target["id"], week, **{what: text})
 
         self._edit(dialog, f"{what.replace('_on', ' date').capitalize()} changed", write)
+
+    def action_status(self) -> None:
+        """Set the selected task in progress, done or dismissed (with an outcome)."""
+        from ...store.interventions import set_status
+
+        week = self.week or 0
+        health = self.entry.buyer.health if self.entry else None
+        self._edit(
+            lambda t: forms.StatusDialog(f"#{t['id']}: {t['action']}", t["status"]),
+            "Task status changed",
+            lambda db, t, v: set_status(db, t["id"], v.status, v.note, week, health),
+        )
+
+    def action_open_account(self) -> None:
+        """The account screen; Esc comes back to this place in the queue."""
+        if self.entry is not None:
+            self.app.open_account(self.entry.buyer.buyer_id)
 
     def action_snooze(self) -> None:
         from ...store import interventions as store

@@ -18,7 +18,7 @@ from ..widgets.hanging import Block, line
 from .review_entry import Entry, Slot, health_text
 
 BULLET = Content("  • ")
-PICK_HINT = "tab or 1–9 picks; a accepts it, c o d n edit it"
+PICK_HINT = "tab or 1–9 picks; a accepts it, c o d n t edit it"
 
 
 def bullets(title: str, items: Iterable[Content | str]) -> list[Block]:
@@ -63,8 +63,7 @@ def entry_blocks(entry: Entry | None) -> list[Block]:
                 )
             )
         )
-    blocks += _section(bullets("Why it is in the queue", entry.reasons))
-    blocks += _section(bullets("Warnings", [w["detail"] for w in b.warnings]))
+    blocks += _section(bullets("Why it is in the queue", entry.reasons))  # warnings with evidence
     blocks += _section(_slots(entry))
     closed = [_stored(r) for r in entry.closed()]
     blocks += _section(bullets("Closed this week", closed))

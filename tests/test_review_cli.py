@@ -1,0 +1,201 @@
+"""`healthdesk review`, `interventions list|set` and `override` through the real CLI on
+real SQLite files: the queue the console works through, tasks that end, one truth."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from test_interventions_support import db_copy, run_cli, sample_path, sample_report
+
+from healthdesk.domain.interventions import Suggestion
+from healthdesk.domain.report import Report
+from healthdesk.domain.weeks import week_of
+from healthdesk.store import interventions as store
+from healthdesk.store.db import open_db
+
+__all__ = ["db_copy", "sample_path", "sample_report"]
+
+
+def _json(*args: str) -> dict:
+    result = run_cli(*args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _review(db: Path, *extra: str) -> dict:
+    return _json("--db", str(db), "review", "--format", "json", *extra)
+
+
+def test_queue_holds_every_flagged_account_standing_or_new(
+    sample_path: Path, sample_report: Report
+) -> None:
+    review = _review(sample_path)
+    queued = {q["buyer_id"]: q for q in review["queue"]}
+    assert [q["position"] for q in review["queue"]] == list(range(1, len(queued) + 1))
+    for buyer in sample_report.buyers:
+        codes = {w["code"] for w in buyer.warnings}
+        if buyer.band == "at_risk" or codes or buyer.trust["level"] <= 50:
+            assert buyer.buyer_id in queued, buyer.buyer_id
+            assert codes <= {r["code"] for r in queued[buyer.buyer_id]["reasons"]}
+    reasons = [r for q in review["queue"] for r in q["reasons"]]
+    standing = [r for r in reasons if r["code"] == "engagement_drop" and not r["new"]]
+    assert standing, "a warning raised last week too is still a reason this week"
+    assert all(q["suggestions"] for q in review["queue"])
+    quiet = [b for b in sample_report.buyers if b.buyer_id not in queued]
+    assert quiet and all(b.band != "at_risk" and not b.warnings for b in quiet)
+
+
+def test_review_filters_by_owner_and_reason(sample_path: Path) -> None:
+    everyone = _review(sample_path)["queue"]
+    dana = _review(sample_path, "--owner", "dana")["queue"]
+    assert dana and [q["buyer_id"] for q in dana] == [
+        q["buyer_id"] for q in everyone if q["owner"] == "dana"
+    ]
+    volume = _review(sample_path, "--reason", "volume_decline")["queue"]
+    assert volume and all(any(r["code"] == "volume_decline" for r in q["reasons"]) for q in volume)
+    at_risk = _review(sample_path, "--reason", "at_risk")["queue"]
+    assert {q["buyer_id"] for q in at_risk} == {
+        q["buyer_id"] for q in everyone if q["band"] == "at_risk"
+    }
+
+
+def test_a_large_account_at_risk_comes_first_everywhere(db_copy: Path) -> None:
+    """An override puts the biggest account at risk: it heads the report, the review and
+    the export, and the band counts and revenue at risk move with it everywhere."""
+    db = str(db_copy)
+    before = _json("--db", db, "report", "--format", "json", "--no-explain")
+    biggest = max(before["buyers"], key=lambda b: b["revenue_share"])
+    assert biggest["band"] == "healthy" and biggest["revenue_share"] > 0.25
+    small = [b for b in before["buyers"] if b["band"] == "at_risk"]
+    assert small and all(b["revenue_share"] < 0.05 for b in small)
+    set_it = run_cli(
+        "--db", db, "override", biggest["buyer_id"], "--health", "30",
+        "--reason", "CFO says they are moving to a competitor", "--until", "2026-12-31",
+    )  # fmt: skip
+    assert set_it.exit_code == 0, set_it.output
+
+    report = _json("--db", db, "report", "--format", "json", "--no-explain")
+    review = _review(db_copy)
+    export = _json("--db", db, "export", "interventions", "--format", "json")
+    assert report["buyers"][0]["buyer_id"] == biggest["buyer_id"]
+    assert review["queue"][0]["buyer_id"] == biggest["buyer_id"]
+    assert export["interventions"][0]["buyer_id"] == biggest["buyer_id"]
+    assert export["interventions"][0]["override"].startswith(f"computed {biggest['health']}")
+    bands = report["portfolio"]["bands"]
+    assert bands["at_risk"] == before["portfolio"]["bands"]["at_risk"] + 1
+    assert bands["healthy"] == before["portfolio"]["bands"]["healthy"] - 1
+    assert review["portfolio"]["bands"] == bands
+    gained = report["portfolio"]["revenue_at_risk_13w"] - before["portfolio"]["revenue_at_risk_13w"]
+    assert gained == pytest.approx(biggest["revenue_13w"], abs=0.02)
+    assert review["portfolio"]["revenue_at_risk_13w"] == report["portfolio"]["revenue_at_risk_13w"]
+
+    cleared = run_cli("--db", db, "override", biggest["buyer_id"], "--clear")
+    assert cleared.exit_code == 0, cleared.output
+    after = _json("--db", db, "report", "--format", "json", "--no-explain")
+    assert after["portfolio"] == before["portfolio"]
+
+
+def _accept_first(db: Path, weeks_ago: int = 0) -> dict:
+    """Record the first queued account's first suggestion as the console's accept does
+    (``weeks_ago``: in an earlier week's review, due that week)."""
+    first = _review(db)["queue"][0]
+    s = first["suggestions"][0]
+    week = week_of(date.fromisoformat(_review(db)["week"])) - weeks_ago
+    due = date.fromisoformat(s["due_on"]) - timedelta(days=7 * weeks_ago)
+    suggestion = Suggestion(
+        first["buyer_id"], s["reason_key"], s["action"], s["message"], tuple(s["signals"]), due
+    )
+    handle = open_db(db)
+    try:
+        task_id, _ = store.upsert(handle, suggestion, "alice", week)
+    finally:
+        handle.close()
+    return {"id": task_id, "buyer_id": first["buyer_id"]}
+
+
+def _tasks(db: Path, *extra: str) -> list[dict]:
+    return _json("--db", str(db), "interventions", "list", "--format", "json", *extra)[
+        "interventions"
+    ]
+
+
+def test_a_task_moves_to_done_with_an_outcome_and_stays_done(db_copy: Path) -> None:
+    task = _accept_first(db_copy)
+    db = str(db_copy)
+    [listed] = _tasks(db_copy)
+    assert (listed["id"], listed["status"], listed["overdue"]) == (task["id"], "open", False)
+
+    moved = run_cli("--db", db, "interventions", "set", str(task["id"]), "--status", "in_progress")
+    assert moved.exit_code == 0 and "in progress" in moved.output
+    refused = run_cli("--db", db, "interventions", "set", str(task["id"]), "--status", "done")
+    assert refused.exit_code == 1 and "outcome note" in refused.output
+    assert _tasks(db_copy)[0]["status"] == "in_progress"  # refused: nothing changed
+
+    done = run_cli(
+        "--db", db, "interventions", "set", str(task["id"]), "--status", "done",
+        "--note", "[b]They[/b] doubled the cap",
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    [row] = _tasks(db_copy, "--status", "done")
+    assert row["note"] == "[b]They[/b] doubled the cap"
+    table = run_cli("--db", db, "interventions", "list")
+    assert "[b]They[/b] doubled the cap" in table.output  # markup shown literally
+    reopen = run_cli("--db", db, "interventions", "set", str(task["id"]), "--status", "open")
+    assert reopen.exit_code == 1 and "not reopened" in reopen.output
+    assert "Traceback" not in reopen.output
+
+
+def test_an_open_task_past_its_due_date_is_overdue_and_queues_its_account(
+    db_copy: Path,
+) -> None:
+    task = _accept_first(db_copy, weeks_ago=1)
+    last_week = (date.fromisoformat(_review(db_copy)["week"]) - timedelta(days=7)).isoformat()
+    assert [t["overdue"] for t in _tasks(db_copy, "--week", last_week)] == [False]
+    assert [t["overdue"] for t in _tasks(db_copy) if t["id"] == task["id"]] == [True]
+    queued = _review(db_copy)["queue"]
+    reasons = next(q["reasons"] for q in queued if q["buyer_id"] == task["buyer_id"])
+    assert any(r["code"] == "task_overdue" for r in reasons)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["interventions", "set", "999", "--status", "open"], "no intervention #999"),
+        (["interventions", "set", "1"], "nothing to change"),
+        (["interventions", "set", "1", "--due", "2020-01-01"], "before the week"),
+        (["interventions", "set", "1", "--owner", "a;b"], "may contain only"),
+        (["interventions", "list", "--owner", "a;b"], "may contain only"),
+        (["review", "--week", "2026-13-01"], "is not a date"),
+        (["review", "--owner", ""], "owner is empty"),
+        (["override", "NOPE", "--health", "50", "--reason", "x", "--until", "2026-12-31"],
+         "no buyer 'NOPE'"),
+        (["override", "B001", "--health", "101", "--reason", "x", "--until", "2026-12-31"],
+         "0 to 100"),
+        (["override", "B001", "--health", "50", "--until", "2026-12-31"], "give --health"),
+        (["override", "B001", "--clear"], "no override in force"),
+    ],
+)  # fmt: skip
+def test_bad_input_exits_1_and_changes_nothing(
+    db_copy: Path, args: list[str], message: str
+) -> None:
+    _accept_first(db_copy)
+    before = _state(db_copy)
+    result = run_cli("--db", str(db_copy), *args)
+    assert result.exit_code == 1, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert _state(db_copy) == before
+
+
+def _state(path: Path) -> list[list[tuple]]:
+    conn = sqlite3.connect(path)
+    try:
+        return [
+            conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in ("interventions", "intervention_notes", "overrides", "audit")
+        ]
+    finally:
+        conn.close()

@@ -1,0 +1,86 @@
+"""Tasks that end, from the console: `t` moves the selected task along (an empty outcome
+is refused in the dialog and nothing is written), Enter opens the account and Esc comes
+back to the same place; a status set with the CLI shows in the console and the reverse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_interventions_support import db_copy, run_cli, sample_path  # noqa: F401  (fixtures)
+from test_review import SIZE, open_review, rows, settle, submit
+from textual.widgets import Select
+
+from healthdesk.config import Config
+from healthdesk.ui.app import make_app
+from healthdesk.ui.dialogs import review_forms as forms
+from healthdesk.ui.screens.account import AccountScreen
+from healthdesk.ui.screens.review import ReviewScreen
+from healthdesk.ui.screens.review_detail import entry_blocks
+
+
+async def test_t_ends_a_task_with_an_outcome_and_the_cli_sees_it(db_copy: Path) -> None:
+    app = make_app(db_copy, Config())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("a")  # accept the first account's first suggestion
+        await settle(pilot)
+        target = screen.entry.target()
+        assert target is not None and target["status"] == "open"
+
+        await pilot.press("t")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, forms.StatusDialog)
+        dialog.query_one("#status", Select).value = "done"
+        refused = await submit(pilot, forms.StatusDialog, note="   ")
+        assert "outcome note" in refused.error
+        assert rows(db_copy, "SELECT status FROM interventions")[0]["status"] == "open"
+        await submit(pilot, forms.StatusDialog, note="[red]Booked[/red] a call for Thursday")
+        assert isinstance(pilot.app.screen, ReviewScreen)
+        [row] = rows(db_copy, "SELECT id, status, closed_health FROM interventions")
+        assert row["status"] == "done" and row["closed_health"] == screen.entry.buyer.health
+
+    listed = run_cli("--db", str(db_copy), "interventions", "list", "--status", "done")
+    assert listed.exit_code == 0
+    assert "[red]Booked[/red] a call for Thursday" in listed.output
+
+
+async def test_a_status_set_with_the_cli_shows_in_the_console(db_copy: Path) -> None:
+    app = make_app(db_copy, Config())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        task_id = screen.entry.target()["id"]
+    moved = run_cli(
+        "--db", str(db_copy), "interventions", "set", str(task_id), "--status", "in_progress"
+    )
+    assert moved.exit_code == 0, moved.output
+    app = make_app(db_copy, Config())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        entry = screen.entries[screen.current]
+        while not entry.interventions:  # the accepted account, wherever the queue put it
+            await pilot.press("j")
+            await settle(pilot)
+            entry = screen.entries[screen.current]
+        assert [i["status"] for i in entry.interventions] == ["in_progress"]
+        shown = "".join(str(b[1]) for b in entry_blocks(entry))
+        assert f"#{task_id} in progress" in shown
+
+
+async def test_enter_opens_the_account_and_esc_returns_to_the_same_place(db_copy: Path) -> None:
+    app = make_app(db_copy, Config())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("j", "j")
+        await settle(pilot)
+        here = screen.current
+        buyer = screen.entry.buyer.buyer_id
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, AccountScreen)
+        assert pilot.app.screen.buyer_id == buyer
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pilot.app.screen is screen and screen.current == here == 2
