@@ -167,10 +167,56 @@ def override(context: Context, buyer_id: str, health: int | None, reason: str | 
     click.echo(message)
 
 
+@click.command("log")
+@click.argument("buyer_id")
+@click.option("--kind", required=True, help="routine, review, request, complaint, escalation,"
+              " competitor_mention, new_contact or check_in.")  # fmt: skip
+@click.option("--channel", required=True, help="email, call, meeting or chat.")
+@click.option("--at", "at", required=True, help="When (YYYY-MM-DD or an ISO date-time).")
+@click.option("--direction", default="outbound", show_default=True,
+              help="outbound (we reached out) or inbound (they did).")  # fmt: skip
+@click.option("--replied-at", help="When the other side replied.")
+@click.option("--request-type", help="For a request: urgent_quality, billing, volume, product"
+              " or contract (graded against our reply targets).")  # fmt: skip
+@click.option("--note", help="What was said.")
+@click.pass_obj
+@friendly
+def log(context: Context, buyer_id: str, **fields: str | None) -> None:
+    """Record a call, email or meeting (a check-in too) and rescore that buyer's weeks."""
+    from . import logbook
+
+    row = {"buyer_id": buyer_id, **{k: v for k, v in fields.items() if v is not None}}
+    db = context.open()
+    try:
+        result = logbook.log_touchpoint(db, context.config(), row)
+    finally:
+        db.close()
+    click.echo(f"logged {fields['kind']} by {fields['channel']} with {buyer_id}"
+               f" (import {result.import_id}; 'healthdesk undo-import' takes it back)")  # fmt: skip
+
+
+@click.command("confirm")
+@click.argument("incident_id")
+@click.option("--confirmed-at", required=True, help="When the buyer confirmed the fix.")
+@click.option("--resolved-at", help="When it was resolved, if not recorded yet.")
+@click.pass_obj
+@friendly
+def confirm(context: Context, incident_id: str, confirmed_at: str, resolved_at: str | None) -> None:
+    """Confirm an incident's resolution with the buyer (trust recovers on confirmation)."""
+    from . import logbook
+
+    db = context.open()
+    try:
+        logbook.confirm_incident(db, context.config(), incident_id, resolved_at, confirmed_at)
+    finally:
+        db.close()
+    click.echo(f"incident {incident_id} confirmed resolved on {confirmed_at}")
+
+
 def _label(week: int) -> str:
     from .domain.weeks import label
 
     return label(week)
 
 
-COMMANDS = (review, interventions, override)
+COMMANDS = (review, interventions, override, log, confirm)

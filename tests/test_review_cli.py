@@ -199,3 +199,78 @@ def _state(path: Path) -> list[list[tuple]]:
         ]
     finally:
         conn.close()
+
+
+def _buyer(db: Path, buyer_id: str) -> dict:
+    return _json("--db", str(db), "explain", buyer_id, "--format", "json")
+
+
+def test_a_logged_check_in_clears_the_overdue_check_in(
+    db_copy: Path, sample_report: Report
+) -> None:
+    overdue = next(
+        b for b in sample_report.buyers if any(w["code"] == "checkin_overdue" for w in b.warnings)
+    )
+    db = str(db_copy)
+    day = date.fromisoformat(sample_report.week) + timedelta(days=3)
+    logged = run_cli(
+        "--db", db, "log", overdue.buyer_id, "--kind", "check_in", "--channel", "call",
+        "--at", f"{day.isoformat()}T10:00:00", "--note", "[b]90-day[/b] call done",
+    )  # fmt: skip
+    assert logged.exit_code == 0, logged.output
+    after = _buyer(db_copy, overdue.buyer_id)
+    assert "checkin_overdue" not in {w["code"] for w in after["warnings"]}
+    queued = {q["buyer_id"]: q for q in _review(db_copy)["queue"]}
+    if overdue.buyer_id in queued:
+        assert all(r["code"] != "checkin_overdue" for r in queued[overdue.buyer_id]["reasons"])
+    undo = run_cli("--db", db, "imports")
+    assert f"check_in with {overdue.buyer_id}" in undo.output
+
+
+def test_a_confirmed_incident_raises_trust(db_copy: Path) -> None:
+    conn = sqlite3.connect(db_copy)
+    incident_id, buyer_id = conn.execute(
+        "SELECT incident_id, buyer_id FROM incidents WHERE resolved_at <> ''"
+        " AND (confirmed_at IS NULL OR confirmed_at = '') ORDER BY resolved_at DESC LIMIT 1"
+    ).fetchone()
+    resolved = conn.execute(
+        "SELECT resolved_at FROM incidents WHERE incident_id = ?", (incident_id,)
+    ).fetchone()[0]
+    conn.close()
+    before = _buyer(db_copy, buyer_id)["trust"]
+    confirmed_at = (date.fromisoformat(resolved[:10]) + timedelta(days=1)).isoformat()
+    done = run_cli("--db", str(db_copy), "confirm", incident_id, "--confirmed-at", confirmed_at)
+    assert done.exit_code == 0, done.output
+    after = _buyer(db_copy, buyer_id)["trust"]
+    assert after["incidents"] == before["incidents"] - 1 and after["level"] > before["level"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["log", "NOPE", "--kind", "check_in", "--channel", "call", "--at", "2026-11-18"],
+         "--buyer-id 'NOPE': names an unknown buyer"),
+        (["log", "B001", "--kind", "gossip", "--channel", "call", "--at", "2026-11-18"],
+         "--kind 'gossip': must be one of"),
+        (["log", "B001", "--kind", "check_in", "--channel", "call", "--at", "2026-02-30"],
+         "--at '2026-02-30'"),
+        (["log", "B001", "--kind", "check_in", "--channel", "call", "--at", "2027-03-01"],
+         "is after the data"),
+        (["confirm", "NOPE", "--confirmed-at", "2026-11-18"], "no incident 'NOPE'"),
+    ],
+)  # fmt: skip
+def test_bad_log_entries_exit_1_and_change_nothing(
+    db_copy: Path, args: list[str], message: str
+) -> None:
+    before = (
+        _state(db_copy),
+        sqlite3.connect(db_copy).execute("SELECT COUNT(*) FROM touchpoints").fetchone(),
+    )
+    result = run_cli("--db", str(db_copy), *args)
+    assert result.exit_code == 1, result.output
+    assert message in result.output and "Traceback" not in result.output
+    after = (
+        _state(db_copy),
+        sqlite3.connect(db_copy).execute("SELECT COUNT(*) FROM touchpoints").fetchone(),
+    )
+    assert after == before

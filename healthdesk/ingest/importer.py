@@ -139,14 +139,17 @@ def import_folder(
     profile: Profile | None = None,
     *,
     allow_older: bool = False,
+    recorded_as: str | None = None,
 ) -> ImportResult:
     """Validate every row of every file in ``folder`` (DATA.md files, or other tools'
     exports read through ``profile``) while streaming them into one transaction; any
     problem anywhere rolls the whole import back. The import is recorded in the log
-    (``store.imports``) with its rows new / changed / unchanged per file."""
+    (``store.imports``) with its rows new / changed / unchanged per file, under
+    ``recorded_as`` when given (a touchpoint logged by hand: its folder is a temporary
+    one, and a weekly update without ``buyers.csv`` is then fine)."""
     if not folder.is_dir():
         raise ImportFailed([Problem(str(folder), None, None, None, "is not a folder")])
-    if profile is None and not (folder / "buyers.csv").exists():
+    if profile is None and recorded_as is None and not (folder / "buyers.csv").exists():
         raise ImportFailed(
             [
                 Problem(
@@ -189,7 +192,7 @@ def import_folder(
             raise ImportFailed(
                 [Problem(r.file, r.line, r.column, r.value, r.why + _OLDER) for r in refusals]
             )
-        writer.record(str(folder.resolve()), label)
+        writer.record(recorded_as or str(folder.resolve()), label)
         mark_stale(db, result.first_day)
     result.changed = writer.changed
     result.import_id = writer.import_id

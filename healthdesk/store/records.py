@@ -192,3 +192,13 @@ def _hours(at: str, replied: str | None, end_day: int) -> float | None:
 def _aware(moment: datetime) -> datetime:
     """DATA.md: a datetime without a zone is UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def incident_row(conn: sqlite3.Connection, incident_id: str) -> dict[str, str] | None:
+    """A stored incident in DATA.md's columns (to re-import it with a change), or None."""
+    names = ("incident_id", "buyer_id", "opened_at", "category", "severity", "summary",
+             "resolved_at", "confirmed_at")  # fmt: skip
+    row = conn.execute(
+        f"SELECT {', '.join(names)} FROM incidents WHERE incident_id = ?", (incident_id,)
+    ).fetchone()
+    return None if row is None else dict(zip(names, row, strict=True))
