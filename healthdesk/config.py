@@ -153,6 +153,15 @@ class Checkins:
 
 
 @dataclass(frozen=True)
+class Review:
+    """The weekly review's windows: our reply times are graded over ``reply_weeks``; a
+    late reply to a buyer within ``late_reply_weeks`` queues that account."""
+
+    reply_weeks: int = 13
+    late_reply_weeks: int = 4
+
+
+@dataclass(frozen=True)
 class Money:
     default_gross_margin: float = 0.25
     fallback_monthly_churn: float = 0.05
@@ -205,6 +214,7 @@ class Config:
     concentration: Concentration = field(default_factory=Concentration)
     checkins: Checkins = field(default_factory=Checkins)
     money: Money = field(default_factory=Money)
+    review: Review = field(default_factory=Review)
     backtest: Backtest = field(default_factory=Backtest)
     segments: tuple[Segment, ...] = ()
     owner: str | None = None
@@ -216,9 +226,10 @@ class Config:
 
     def fingerprint(self) -> str:
         """A stable text of every value scoring reads, so stored scores know which config
-        made them (the backtest's labelling and the console's owner change no score)."""
+        made them (the backtest's labelling, the review's windows and the console's owner
+        change no score)."""
         values = dataclasses.asdict(self)
-        for unscored in ("backtest", "owner"):
+        for unscored in ("backtest", "owner", "review"):
             values.pop(unscored)
         return repr(values)
 
@@ -319,7 +330,8 @@ def _check(config: Config) -> None:
         )
     if len(config.trust.levels) != 6 or len(config.trust.caps) != 6:
         raise ConfigError("config keys 'trust.levels' and 'trust.caps' need 6 values (0..5+)")
-    for name in ("volume", "payment", "returns", "engagement", "signals", "concentration", "trust"):
+    for name in ("volume", "payment", "returns", "engagement", "signals", "concentration", "trust",
+                 "review"):  # fmt: skip
         section = getattr(config, name)
         for f in dataclasses.fields(section):
             value = getattr(section, f.name)

@@ -7,6 +7,7 @@ calls, so a status set here is the status the console shows, and the reverse.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -213,10 +214,37 @@ def confirm(context: Context, incident_id: str, confirmed_at: str, resolved_at: 
     click.echo(f"incident {incident_id} confirmed resolved on {confirmed_at}")
 
 
+@click.command("digest")
+@click.option("--week", help="Any date in the week (default: the latest complete week).")
+@click.option("--owner", help="Only this account manager's accounts.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File to write (atomically); default: stdout.")  # fmt: skip
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.pass_obj
+@friendly
+def digest(context: Context, week: str | None, owner: str | None, output: Path | None,
+           force: bool) -> None:  # fmt: skip
+    """The Monday summary as Markdown: counts, who moved, the queue, tasks, late replies."""
+    from . import weekly_review
+    from .digest import digest as build
+    from .domain.interventions import check_owner
+    from .exports.files import write_atomic
+
+    owner = None if owner is None else check_owner(owner)
+    week_no = parse_week(week)
+    review = context.read(lambda db, config: weekly_review.load(db, config, week_no))
+    text = build(review, owner)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_atomic(output, text, force=force)
+    click.echo(f"wrote the digest for the week of {review.report.week} to {output}", err=True)
+
+
 def _label(week: int) -> str:
     from .domain.weeks import label
 
     return label(week)
 
 
-COMMANDS = (review, interventions, override, log, confirm)
+COMMANDS = (review, interventions, override, log, confirm, digest)

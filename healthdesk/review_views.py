@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
+from .domain.responsiveness import by_type
 from .domain.review_queue import matches
 from .domain.weeks import label
 from .exports.files import csv_text
@@ -45,6 +46,7 @@ def review_json(review: WeeklyReview, queue: list[Queued]) -> dict:
             "revenue_at_risk_13w": p.revenue_at_risk_13w,
             "net_revenue_retention": p.net_revenue_retention,
         },
+        "responsiveness": by_type(review.replies),
         "queued": len(review.queue),
         "snoozed": [a.buyer.buyer_id for a in review.accounts if a.snoozed],
         "queue": [_account(q, review.week, review.queue.index(q) + 1) for q in queue],

@@ -15,10 +15,12 @@ from . import engine
 from .config import Config
 from .domain.interventions import Suggestion
 from .domain.report import BuyerReport, Report
+from .domain.responsiveness import Reply, late
 from .domain.review_queue import QueueItem, triage
 from .domain.suggestions import follow_up, suggest, value_cutoff
-from .domain.weeks import week_of
+from .domain.weeks import monday, week_of
 from .store import interventions as store
+from .store import records
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class WeeklyReview:
     accounts: list[Queued]
     """Every account that needs a look, most urgent first, snoozed ones included."""
     cutoff: float
+    replies: list[Reply]
+    """Buyers' requests over the review's ``reply_weeks``, with our reply times."""
 
     @property
     def queue(self) -> list[Queued]:
@@ -66,12 +70,15 @@ def load(db: Database, config: Config, week: int | None = None) -> WeeklyReview:
         previous = []
     stored = store.for_week(db, week_no)
     outcomes = store.reviewed(db, week_no)
+    replies = records.requests(db.conn, week_no - config.review.reply_weeks + 1, week_no)
+    recent = monday(week_no - config.review.late_reply_weeks + 1).isoformat()
     triaged = triage(
         report.buyers,
         previous,
         store.snoozes(db, week_no - 1),
         week_no,
         store.tasks(db, week_no),
+        late([r for r in replies if r.at[:10] >= recent]),
     )
     cutoff = value_cutoff(report.buyers)
     by_buyer: dict[str, list[dict]] = {}
@@ -87,4 +94,4 @@ def load(db: Database, config: Config, week: int | None = None) -> WeeklyReview:
         )
         for item, held in triaged
     ]
-    return WeeklyReview(week_no, report, previous, accounts, cutoff)
+    return WeeklyReview(week_no, report, previous, accounts, cutoff, replies)

@@ -274,3 +274,53 @@ def test_bad_log_entries_exit_1_and_change_nothing(
         sqlite3.connect(db_copy).execute("SELECT COUNT(*) FROM touchpoints").fetchone(),
     )
     assert after == before
+
+
+def test_digest_agrees_with_report_and_review(sample_path: Path, tmp_path: Path) -> None:
+    db = str(sample_path)
+    report = _json("--db", db, "report", "--format", "json", "--no-explain")
+    review = _review(sample_path)
+    out = tmp_path / "monday.md"
+    wrote = run_cli("--db", db, "digest", "-o", str(out))
+    assert wrote.exit_code == 0, wrote.output
+    text = out.read_text(encoding="utf-8")
+    bands = report["portfolio"]["bands"]
+    assert (
+        f"- {report['portfolio']['buyers']} buyers: healthy {bands['healthy']},"
+        f" watch {bands['watch']}, at risk {bands['at_risk']}"
+    ) in text
+    assert f"{report['portfolio']['revenue_at_risk_13w']:,.0f}" in text
+    assert f"## The review queue ({review['queued']})" in text
+    spots = [text.index(f"({q['buyer_id']}, ") for q in review["queue"]]
+    assert spots == sorted(spots)  # the queue's own order
+    assert "## Concentration (" in text
+    again = run_cli("--db", db, "digest", "-o", str(out))
+    assert again.exit_code == 1 and "--force" in again.output
+    mine = run_cli("--db", db, "digest", "--owner", "dana").stdout
+    queued = [q for q in review["queue"] if q["owner"] == "dana"]
+    assert f"## The review queue ({len(queued)})" in mine
+
+
+def test_a_late_reply_queues_the_account_and_shows_in_the_figures(
+    db_copy: Path, sample_report: Report
+) -> None:
+    quiet = next(
+        b
+        for b in sorted(sample_report.buyers, key=lambda b: -b.health)
+        if b.buyer_id not in {q["buyer_id"] for q in _review(db_copy)["queue"]}
+    )
+    before = _review(db_copy)["responsiveness"]["urgent_quality"]["late"]
+    asked = date.fromisoformat(sample_report.week) + timedelta(days=1)
+    logged = run_cli(
+        "--db", str(db_copy), "log", quiet.buyer_id, "--kind", "request", "--channel", "email",
+        "--direction", "inbound", "--request-type", "urgent_quality",
+        "--at", f"{asked}T09:00:00", "--replied-at", f"{asked}T19:00:00",
+    )  # fmt: skip
+    assert logged.exit_code == 0, logged.output
+    review = _review(db_copy)
+    assert review["responsiveness"]["urgent_quality"]["late"] == before + 1
+    [item] = [q for q in review["queue"] if q["buyer_id"] == quiet.buyer_id]
+    [reason] = [r for r in item["reasons"] if r["code"] == "reply_late"]
+    assert "answered in 10 h (acceptable: 4 h)" in reason["text"]
+    digest = run_cli("--db", str(db_copy), "digest").stdout
+    assert "## Our late replies (1)" in digest and "answered in 10 h" in digest

@@ -6,11 +6,13 @@ values out; the as-of week's Monday decides whether a snooze still covers a buye
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .interventions import BAND_ORDER, Snooze, Task
+from .responsiveness import Reply
+from .responsiveness import words as reply_words
 from .weeks import monday
 
 if TYPE_CHECKING:  # types only: the export command's flags must not pay for numpy
@@ -62,6 +64,7 @@ REASON_CODES = (
     "concentration",
     "drift",
     "task_overdue",
+    "reply_late",
     "snooze_ended",
     "snoozed_band_worse",
 )
@@ -92,9 +95,11 @@ def triage(
     snoozes: Iterable[Snooze],
     week: int,
     tasks: Iterable[Task] = (),
+    late_replies: Mapping[str, list[Reply]] | None = None,
 ) -> list[tuple[QueueItem, bool]]:
     """Every account with a reason, and whether a snooze holds it out of this week's
-    queue (the intervention list still shows those, marked snoozed)."""
+    queue (the intervention list still shows those, marked snoozed). ``late_replies``:
+    our replies to each buyer that missed DOMAIN.md's targets lately."""
     from .report import by_urgency  # the report's own risk × value ranking, loaded on use
 
     before = {b.buyer_id: b for b in previous}
@@ -109,13 +114,17 @@ def triage(
             Reason("task_overdue", f"{t.action} was due {t.due_on} ({t.status_words})")
             for t in late.get(buyer.buyer_id, [])
         ]
+        reasons += [
+            Reason("reply_late", "we replied late", reply_words(r))
+            for r in (late_replies or {}).get(buyer.buyer_id, [])
+        ]
         held = False
         if snooze is not None and snooze.until_on >= start:
             if _rank(buyer.band) <= _rank(snooze.band):
                 held = True
             else:
-                words = f"band worsened to {_words(buyer.band)} while snoozed"
-                reasons.append(Reason("snoozed_band_worse", words))
+                said = f"band worsened to {_words(buyer.band)} while snoozed"
+                reasons.append(Reason("snoozed_band_worse", said))
         elif snooze is not None and snooze.until_on >= monday(week - 1):
             reasons.append(Reason("snooze_ended", f"snooze ended {snooze.until_on.isoformat()}"))
         if reasons:
@@ -143,8 +152,8 @@ def attention(buyer: BuyerReport, before: BuyerReport | None) -> list[Reason]:
     if buyer.health_change <= -5:
         reasons.append(Reason("health_drop", f"health down {-buyer.health_change} this week"))
     if before is not None and _rank(buyer.band) > _rank(before.band):
-        words = f"band worsened from {_words(before.band)} to {_words(buyer.band)}"
-        reasons.append(Reason("band_worse", words))
+        said = f"band worsened from {_words(before.band)} to {_words(buyer.band)}"
+        reasons.append(Reason("band_worse", said))
     old = None if before is None else {w["code"] for w in before.warnings}
     for w in buyer.warnings:
         new = old is not None and w["code"] not in old
@@ -153,8 +162,8 @@ def attention(buyer: BuyerReport, before: BuyerReport | None) -> list[Reason]:
         reasons.append(Reason("trust_low", f"trust at {buyer.trust['level']}%"))
     if buyer.concentration != "ok" and "concentration" not in codes:
         level = "alert" if buyer.concentration == "alert" else "warning"
-        words = f"concentration {level} ({buyer.revenue_share:.0%} of revenue)"
-        reasons.append(Reason("concentration", words))
+        said = f"concentration {level} ({buyer.revenue_share:.0%} of revenue)"
+        reasons.append(Reason("concentration", said))
     if buyer.phase == "drift" and codes:
         reasons.append(Reason("drift", f"drift zone with {len(codes)} warning(s)"))
     return reasons

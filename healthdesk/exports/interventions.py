@@ -205,28 +205,28 @@ def as_markdown(rows: list[Row], week: str, suggested: bool) -> str:
         lines += ["Nothing to do this week.", ""]
     for owner in sorted({r.owner for r in rows}, key=lambda o: (o == "", o.lower())):
         group = [r for r in rows if r.owner == owner]
-        lines += [f"## {_md(owner) if owner else 'Unassigned'} ({len(group)})", ""]
+        lines += [f"## {md_escape(owner) if owner else 'Unassigned'} ({len(group)})", ""]
         for buyer_id in dict.fromkeys(r.buyer_id for r in group):
             actions = [r for r in group if r.buyer_id == buyer_id]
             first = actions[0]
             state = (
                 f"{first.band.replace('_', ' ')}, health {first.health}"
-                + (f" (override: {_md(first.override)})" if first.override else "")
+                + (f" (override: {md_escape(first.override)})" if first.override else "")
                 if first.band
                 else "not listed"
             )
-            lines.append(f"- **{_md(first.name)}** ({_md(buyer_id)}): {state}")
+            lines.append(f"- **{md_escape(first.name)}** ({md_escape(buyer_id)}): {state}")
             for r in actions:
                 status = r.status.replace("_", " ") + (", OVERDUE" if r.overdue else "")
                 lines.append(f"  - {r.action}, due {day_label(r.due_on)} ({status})")
-                lines += [f"    - {_md(s['detail'])}" for s in r.signals]
+                lines += [f"    - {md_escape(s['detail'])}" for s in r.signals]
                 if r.note:
-                    lines.append(f"    - Note: {_md(r.note)}")
+                    lines.append(f"    - Note: {md_escape(r.note)}")
         lines.append("")
     return printable("\n".join(lines), keep="\n")
 
 
-def _md(text: str) -> str:
+def md_escape(text: str) -> str:
     """Data as literal text: Markdown punctuation escaped, line breaks flattened."""
     flat = " ".join(str(text).split())
     return "".join("\\" + ch if ch in MD_SPECIAL else ch for ch in flat)

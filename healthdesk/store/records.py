@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from ..domain.responsiveness import Reply
 from ..domain.weeks import last_day
 
 
@@ -202,3 +203,16 @@ def incident_row(conn: sqlite3.Connection, incident_id: str) -> dict[str, str] |
         f"SELECT {', '.join(names)} FROM incidents WHERE incident_id = ?", (incident_id,)
     ).fetchone()
     return None if row is None else dict(zip(names, row, strict=True))
+
+
+def requests(conn: sqlite3.Connection, first_week: int, week: int) -> list[Reply]:
+    """Buyers' requests (inbound touchpoints with a request type) in ``first_week`` …
+    ``week``, with our reply time as known at the end of ``week``."""
+    end = last_day(week)
+    rows = conn.execute(
+        "SELECT buyer_id, request_type, at, replied_at FROM touchpoints"
+        " WHERE week BETWEEN ? AND ? AND direction = 'inbound'"
+        " AND request_type IS NOT NULL AND request_type <> '' ORDER BY day, at",
+        (first_week, week),
+    ).fetchall()
+    return [Reply(b, kind, at, _hours(at, replied, end)) for b, kind, at, replied in rows]
