@@ -68,6 +68,7 @@ class HealthdeskApp(App[int]):
         self.started = time.perf_counter()
         self.ready_after: float | None = None
         self._read_ahead: Timer | None = None
+        self._latest: int | None = None
         self._opening = in_thread(self._read_latest)
 
     def get_default_screen(self) -> Screen:
@@ -91,20 +92,32 @@ class HealthdeskApp(App[int]):
 
     @property
     def latest(self) -> int | None:
-        return self.weeks[-1] if self.weeks else None
+        """The default "as of": the latest complete week, as ``report`` reads it."""
+        return self._latest if self.weeks else None
 
     def week_label(self) -> str:
         """The as-of week as users read it: its Monday, and whether it is the latest."""
         if self.week is None:
             return "loading…"
-        return label(self.week) + (" (latest)" if self.week == self.latest else " (history)")
+        latest = self.latest
+        if latest is not None and self.week > latest:
+            return label(self.week) + " (partial week)"
+        return label(self.week) + (" (latest)" if self.week == latest else " (history)")
 
     def _read_latest(self) -> tuple[list[int], Week]:
-        """The scored weeks and the latest week's portfolio, in one connection."""
+        """The scored weeks and the default week's portfolio, in one connection: the
+        latest complete week (``engine.latest_week``, as ``report`` has it), so a
+        Monday-morning export's lone row never opens the console on a partial week."""
+        from ..engine import latest_week
+
         conn = views.connect(self.db_path)
         try:
             weeks = views.scored_weeks(conn)
-            return weeks, read_week(conn, weeks[-1], self.config.bands) if weeks else Week(0, [])
+            if not weeks:
+                return weeks, Week(0, [])
+            default = latest_week(conn)  # type: ignore[arg-type]  # reads with execute() only
+            week = default if default in weeks else weeks[-1]
+            return weeks, read_week(conn, week, self.config.bands)
         finally:
             conn.close()
 
@@ -148,7 +161,7 @@ class HealthdeskApp(App[int]):
             self.notify("No scored weeks yet: import data first.", severity="warning")
             return
         self._store(message.data)
-        self.week = message.data.week
+        self.week = self._latest = message.data.week
         self._show(message.data)
         if self.ready_after is None:
             self.ready_after = time.perf_counter() - self.started
@@ -162,7 +175,9 @@ class HealthdeskApp(App[int]):
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
-        self.notify(f"Could not read {message.what}: {message.error}", severity="error")
+        self.notify(
+            f"Could not read {message.what}: {message.error}", severity="error", markup=False
+        )
 
     def _store(self, data: Week) -> None:
         self.cache[data.week] = data

@@ -84,3 +84,27 @@ async def test_enter_opens_the_account_and_esc_returns_to_the_same_place(db_copy
         await pilot.press("escape")
         await settle(pilot)
         assert pilot.app.screen is screen and screen.current == here == 2
+
+
+async def test_console_counts_agree_with_report_after_a_cli_override(db_copy: Path) -> None:
+    import json
+
+    from ui_support import text
+
+    db = str(db_copy)
+    report = json.loads(run_cli("--db", db, "report", "--format", "json", "--no-explain").stdout)
+    big = max(report["buyers"], key=lambda b: b["revenue_share"])
+    args = ["--health", "20", "--reason", "moving to a competitor", "--until", "2026-12-31"]
+    assert run_cli("--db", db, "override", big["buyer_id"], *args).exit_code == 0
+    after = json.loads(run_cli("--db", db, "report", "--format", "json", "--no-explain").stdout)
+    p = after["portfolio"]
+    app = make_app(db_copy, Config())
+    async with app.run_test(size=(160, 36)) as pilot:
+        await settle(pilot)
+        shown = text(pilot, "#summary")
+        bands = p["bands"]
+        assert (
+            f"healthy {bands['healthy']}  watch {bands['watch']}  at risk {bands['at_risk']}"
+            f" ({p['revenue_at_risk_13w']:,.0f})"
+        ) in shown
+        assert app.data.rows[0].buyer_id == after["buyers"][0]["buyer_id"] == big["buyer_id"]

@@ -189,18 +189,17 @@ class PortfolioScreen(WeekScreen):
         bands = {b: sum(r.band == b for r in rows) for b in fmt.BAND_TONE}
         alerts = [r for r in rows if r.concentration == "alert"]
         warns = [r for r in rows if r.concentration == "warn"]
+        lines = self.app.config.concentration
         if alerts:
-            state = (f"ALERT {len(alerts)} over 25%", fmt.TONE_STYLE["bad"])
+            state = (f"ALERT {len(alerts)} over {lines.alert:.0%}", fmt.TONE_STYLE["bad"])
         elif warns:
-            state = (f"warning {len(warns)} over 20%", fmt.TONE_STYLE["warn"])
+            state = (f"warning {len(warns)} over {lines.warn:.0%}", fmt.TONE_STYLE["warn"])
         else:
             state = ("ok", fmt.TONE_STYLE["good"])
         return Content.assemble(
             ("As of ", "$text-muted"),
             (self.app.week_label(), "bold"),
-            ("  buyers ", "$text-muted"),
-            str(len(rows)),
-            ("  revenue 13w ", "$text-muted"),
+            ("  rev 13w ", "$text-muted"),
             fmt.money(sum(data.revenue.values())),
             ("  healthy ", "$text-muted"),
             (str(bands["healthy"]), fmt.TONE_STYLE["good"]),
@@ -208,6 +207,12 @@ class PortfolioScreen(WeekScreen):
             (str(bands["watch"]), fmt.TONE_STYLE["warn"]),
             ("  at risk ", "$text-muted"),
             (str(bands["at_risk"]), fmt.TONE_STYLE["bad"]),
+            (" (", "$text-muted"),
+            (
+                fmt.money(sum(r.revenue_13w for r in rows if r.band == "at_risk")),
+                fmt.TONE_STYLE["bad"],
+            ),
+            (")", "$text-muted"),
             ("  concentration ", "$text-muted"),
             state,
         )
