@@ -103,6 +103,17 @@ class HealthDb(Database):
             raise
 
 
+def row_id(value: int | None) -> int:
+    """The integer key SQLite gave the row just inserted.
+
+    sqlite3's ``lastrowid`` and sqlite-utils' ``last_pk`` are typed optional (they are
+    None before any INSERT); right after one they hold the new row's key.
+    """
+    if value is None:
+        raise TypeError("the INSERT returned no row id")
+    return int(value)
+
+
 def describe(exc: sqlite3.Error, path: Path | str | None) -> StoreError:
     """The user's words for what SQLite said about ``path``."""
     where = str(path) if path is not None else "the database"
