@@ -7,8 +7,10 @@ structure, so a number cannot differ between them.
 from __future__ import annotations
 
 import math
+from collections.abc import Sized
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -21,6 +23,9 @@ from .ledger import Ledger
 from .lifecycle import checkins
 from .scoring import COMPONENTS, CONCENTRATION, WeekScores
 from .weeks import label, last_day
+
+if TYPE_CHECKING:
+    from .interventions import OverrideNote
 
 
 @dataclass(frozen=True)
@@ -47,9 +52,9 @@ class BuyerReport:
     effective_cpl: float | None
     checkins: list[dict[str, object]]
     why: Why
-    override: dict[str, object] | None = None
+    override: OverrideNote | None = None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """DATA.md's buyer object, plus ``explain`` (weights, contributions, evidence)."""
         data = asdict(self)
         why = data.pop("why")
@@ -75,9 +80,9 @@ class Portfolio:
 class Report:
     week: str
     portfolio: Portfolio
-    buyers: list[BuyerReport] = field(default_factory=list)
+    buyers: list[BuyerReport] = field(default_factory=list[BuyerReport])
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "week": self.week,
             "portfolio": asdict(self.portfolio),
@@ -112,7 +117,7 @@ def build(
     logged = _checkin_days(ledger)
     rows = [
         _buyer(scores, prev, ledger, config, churn, b, logged.get(b, []))
-        for b in np.flatnonzero(scores.listed)
+        for b in np.flatnonzero(scores.listed).tolist()
     ]
     rows.sort(key=urgency)
     ids = [b.buyer_id for b in ledger.buyers]
@@ -164,7 +169,27 @@ def _checkin_days(ledger: Ledger) -> dict[int, list[date]]:
     return out
 
 
-def urgency(b: BuyerReport) -> tuple:
+class Ranked(Protocol):
+    """What ``urgency`` reads: a report's buyer, or a stored portfolio row (the store's
+    ``PortfolioRow`` names its fields as the report does)."""
+
+    @property
+    def buyer_id(self) -> str: ...
+    @property
+    def health(self) -> int: ...
+    @property
+    def health_change(self) -> int: ...
+    @property
+    def warnings(self) -> Sized: ...
+    @property
+    def new_warnings(self) -> int: ...
+    @property
+    def phase(self) -> str: ...
+    @property
+    def revenue_13w(self) -> float: ...
+
+
+def urgency(b: Ranked) -> tuple[float, str]:
     """Most urgent first: risk (low and falling health, warnings, drift) × value (revenue).
 
     A warning new this week counts twice: the same signs as last week were seen last

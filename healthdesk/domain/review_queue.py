@@ -39,7 +39,7 @@ def review_queue(
     before = {b.buyer_id: b for b in previous}
     latest = {s.buyer_id: s for s in snoozes}
     start = monday(week)
-    items = []
+    items: list[QueueItem] = []
     for buyer in buyers:
         snooze = latest.get(buyer.buyer_id)
         reasons = attention(buyer, before.get(buyer.buyer_id))
@@ -57,14 +57,14 @@ def review_queue(
 def attention(buyer: BuyerReport, before: BuyerReport | None) -> list[str]:
     """Why ``buyer`` needs attention this week, compared with last week's report."""
     codes = [w["code"] for w in buyer.warnings]
-    reasons = []
+    reasons: list[str] = []
     if buyer.band == "at_risk":
         reasons.append(f"at risk (health {buyer.health})")
     if buyer.health_change <= -5:
         reasons.append(f"health down {-buyer.health_change} this week")
     if before is not None and _rank(buyer.band) > _rank(before.band):
         reasons.append(f"band worsened from {_words(before.band)} to {_words(buyer.band)}")
-    old = set() if before is None else {w["code"] for w in before.warnings}
+    old: set[str] = set() if before is None else {w["code"] for w in before.warnings}
     if new := [c for c in codes if c not in old]:
         reasons.append("new warnings: " + ", ".join(new))
     if buyer.trust["level"] <= 50:
