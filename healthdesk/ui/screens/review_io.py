@@ -17,11 +17,11 @@ from typing import Any
 from sqlite_utils import Database
 from textual import on, work
 from textual.message import Message
-from textual.screen import Screen
 
 from ...domain.report import BuyerReport
 from ...domain.review_queue import review_queue
 from ...domain.suggestions import suggest, value_cutoff
+from .console_screen import ConsoleScreen
 from .review_entry import Entry
 
 Write = Callable[[Database, BuyerReport], Any]
@@ -56,7 +56,7 @@ class ReviewFailed(Message):
         self.error = error
 
 
-class ReviewBase(Screen):
+class ReviewBase(ConsoleScreen):
     """Queue state, loading and saving; subclasses render it (``loaded``, ``changed``)."""
 
     def __init__(self) -> None:
