@@ -80,7 +80,7 @@ class HealthDb(Database):
     path: Path
 
     @contextlib.contextmanager
-    def atomic(self) -> Iterator[HealthDb]:  # type: ignore[override]
+    def atomic(self) -> Iterator[HealthDb]:
         if self.conn.in_transaction:
             with super().atomic():
                 yield self
