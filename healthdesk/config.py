@@ -305,7 +305,8 @@ def _build(cls: type, data: dict[str, Any], prefix: str) -> Any:
         if cls is Config and key == "segments":
             continue
         f = fields[key]
-        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        # Every config field has a default or a factory (never both): the one it has.
+        default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
         if dataclasses.is_dataclass(default):
             if not isinstance(value, dict):
                 raise ConfigError(f"config key '{path}' must be a table like [{path}]")

@@ -88,7 +88,7 @@ def write_json(report: Report, out: TextIO, *, explain: bool = True) -> None:
 
 
 def _without_explain(buyer: BuyerReport) -> dict:
-    data = dataclasses.replace(buyer, why=None).to_json()  # type: ignore[arg-type]
+    data = dataclasses.replace(buyer, why=None).to_json()
     data.pop("explain", None)
     return data
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .ledger import Bools, Floats
+from .ledger import Bools, Floats, Weights
 
 TOP_SHARE = 0.10
 """The top of the list a manager works through: the 10% ranked riskiest."""
@@ -28,12 +28,12 @@ def _ranks(risk: Floats) -> Floats:
     return (ends - (counts - 1) / 2)[inverse]
 
 
-def _stats(risk: Floats, churned: Bools, weights: Floats, share: float) -> tuple[Floats, Floats]:
+def _stats(risk: Floats, churned: Bools, weights: Weights, share: float) -> tuple[Floats, Floats]:
     """AUC and top-``share`` precision for each row of ``weights`` (how many times each
     buyer counts: ones for the figures, Poisson draws for a bootstrap). Counting
     churners and stayers per distinct risk value makes a resample one sum per value,
     so a hundred resamples of 5,000 buyers cost a millisecond or two."""
-    rows = weights.shape[0]
+    rows: int = weights.shape[0]
     if risk.size == 0:
         return np.full(rows, np.nan), np.full(rows, np.nan)
     order = np.argsort(risk, kind="stable")
@@ -105,7 +105,7 @@ class Figures:
     coverage: float = 1.0
 
 
-def resample_weights(buyers: int, resamples: int, seed: int) -> Floats:
+def resample_weights(buyers: int, resamples: int, seed: int) -> Weights:
     """Row 0 all ones (the figures themselves), then ``resamples`` Poisson(1) rows: how
     often each buyer counts in each bootstrap draw. Drawn once per week and shared by
     every score, so the scores are compared on the same draws. Small whole counts are
@@ -116,7 +116,7 @@ def resample_weights(buyers: int, resamples: int, seed: int) -> Floats:
 
 
 def figures(
-    risk: Floats, churned: Bools, weights: Floats | None = None, present: Bools | None = None
+    risk: Floats, churned: Bools, weights: Weights | None = None, present: Bools | None = None
 ) -> Figures:
     """AUC, top-decile precision and lift of ``risk`` (buyers where ``present``), with a
     95% interval when ``weights`` (``resample_weights``) has bootstrap rows."""
@@ -151,8 +151,8 @@ class WeekResult:
     week: int
     population: int
     churned: int
-    scores: dict[str, Figures] = field(default_factory=dict)
-    deciles: list[float] = field(default_factory=list)
+    scores: dict[str, Figures] = field(default_factory=dict[str, Figures])
+    deciles: list[float] = field(default_factory=list[float])
     tie_share: float = 0.0
 
     @property

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..config import Config
-from .ledger import NO_DAY, Floats, Ints
+from .ledger import NO_DAY, Array, Floats, Ints
 from .rhythm import Reading
 from .window import AsOf, ramp, safe_ratio
 
@@ -34,7 +34,7 @@ class Component:
     """One component for every buyer: score (NaN = no data) and named input arrays."""
 
     score: Floats
-    inputs: dict[str, np.ndarray] = field(default_factory=dict)
+    inputs: dict[str, Array] = field(default_factory=dict[str, Array])
 
 
 def rhythm(reading: Reading) -> Component:
@@ -183,7 +183,7 @@ def returns(at: AsOf, config: Config) -> Component:
     base_rate = safe_ratio(at.total("returned", r.baseline_weeks, skip=r.recent_weeks), leads_base)
     recent_rate = safe_ratio(at.total("returned", r.recent_weeks), leads_recent)
     recent_rate = np.where(np.isnan(recent_rate), base_rate, recent_rate)
-    delta = recent_rate - np.nan_to_num(base_rate, nan=recent_rate)
+    delta = recent_rate - np.where(np.isnan(base_rate), recent_rate, base_rate)
     score = 0.5 * ramp(recent_rate, *RETURN_RATE) + 0.5 * ramp(delta, *RETURN_DELTA)
     score = np.where(np.isnan(recent_rate), np.nan, score)
     return Component(score, {"recent_rate": recent_rate, "baseline_rate": base_rate})
@@ -238,7 +238,9 @@ def satisfaction(at: AsOf, config: Config, buyers: int) -> Component:
     return Component(score, {"survey_day": latest_day})
 
 
-def expansion(at: AsOf, config: Config, volume_inputs: dict, contracted: Floats) -> Component:
+def expansion(
+    at: AsOf, config: Config, volume_inputs: dict[str, Array], contracted: Floats
+) -> Component:
     """Neutral 50, +25 for a new product in the window, +25 for volume above contract."""
     products = at.ledger.new_products
     buyers = contracted.shape[0]

@@ -58,7 +58,7 @@ def what_if_leaves(revenue: Mapping[str, float], leaving: str, warn: float, aler
     rest = {b: r for b, r in revenue.items() if b != leaving}
     after = shares(rest)
     rank = {"ok": 0, "warn": 1, "alert": 2}
-    crossed = {}
+    crossed: dict[str, str] = {}
     for b, share in after.items():
         new = state(share, warn, alert)
         if rank[new] > rank[state(before[b], warn, alert)]:

@@ -36,12 +36,12 @@ class Why:
     cap: int | None
     cap_reason: str
     cap_change: float
-    moved: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list[str])
     profile: str = "default"
     """The scoring profile: "default", or "segment <vertical>" for a ``[segments]`` one."""
 
 
-def _num(x: float, fmt: str = ".0f") -> str:
+def _num(x: float | None, fmt: str = ".0f") -> str:
     return "—" if x is None or np.isnan(x) else format(x, fmt)
 
 
@@ -104,7 +104,7 @@ def _evidence(s: WeekScores, led: Ledger, b: int, name: str) -> str:
 
 def explain(s: WeekScores, prev: WeekScores | None, led: Ledger, b: int) -> Why:
     """Explain buyer row ``b`` in week ``s`` (``prev`` is the week before, if scored)."""
-    rows = []
+    rows: list[ComponentWhy] = []
     for name in COMPONENTS:
         score = s.scores[name].score[b]
         weight = float(s.weights[name][b])

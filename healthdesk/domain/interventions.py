@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from .bands import band_of
 from .weeks import monday
@@ -102,6 +102,17 @@ def active_overrides(overrides: Iterable[Override], week: int) -> dict[str, Over
     return {o.buyer_id: o for o in overrides if o.active(week)}
 
 
+class OverrideNote(TypedDict):
+    """What a report keeps of the override in force: the manager's health, and the
+    computed score it replaced (``BuyerReport.override``, as in the JSON report)."""
+
+    health: int
+    computed_health: int
+    computed_band: str
+    reason: str
+    expires_on: str
+
+
 def apply_overrides(
     buyers: Iterable[BuyerReport], overrides: Iterable[Override], week: int, bands: Bands
 ) -> list[BuyerReport]:
@@ -109,13 +120,13 @@ def apply_overrides(
     ``override`` keeps the computed health, the reason and the expiry, so every view
     can show that the number is a person's, not the model's."""
     active = active_overrides(overrides, week)
-    out = []
+    out: list[BuyerReport] = []
     for b in buyers:
         o = active.get(b.buyer_id)
         if o is None:
             out.append(b)
             continue
-        note = {
+        note: OverrideNote = {
             "health": o.health,
             "computed_health": b.health,
             "computed_band": b.band,
@@ -176,7 +187,7 @@ def check_choice(value: str, allowed: tuple[str, ...], what: str) -> str:
     return value
 
 
-def check_health(value: int) -> int:
+def check_health(value: object) -> int:
     """An override health score: a whole number from 0 to 100."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
         raise InvalidInput(f"health {value!r} must be a whole number from 0 to 100")

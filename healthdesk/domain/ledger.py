@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +22,12 @@ NO_DAY = 10**7
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Bools = npt.NDArray[np.bool_]
+Numbers = npt.NDArray[np.number[Any]]
+"""Integer or float arrays alike (counts, sums, ratios)."""
+Weights = npt.NDArray[np.floating[Any]]
+"""How many times each buyer counts (float64 ones, or float32 bootstrap draws)."""
+Array = npt.NDArray[Any]
+"""A per-buyer array of any dtype (a component's named inputs)."""
 
 
 def or_zero(x: float) -> float:
@@ -142,7 +149,7 @@ class Ledger:
     invoices: Invoices
     incidents: Incidents
     contacts: Contacts
-    touch_events: dict[str, Events] = field(default_factory=dict)
+    touch_events: dict[str, Events] = field(default_factory=dict[str, Events])
     surveys: Events = field(default_factory=no_events)
     new_products: Events = field(default_factory=no_events)
     active_before: Events = field(default_factory=no_events)

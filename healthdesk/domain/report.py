@@ -6,10 +6,10 @@ structure, so a number cannot differ between them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Sized
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -22,6 +22,9 @@ from .ledger import Ledger
 from .lifecycle import checkins
 from .scoring import COMPONENTS, CONCENTRATION, WeekScores
 from .weeks import label, last_day
+
+if TYPE_CHECKING:
+    from .interventions import OverrideNote
 
 
 @dataclass(frozen=True)
@@ -48,9 +51,9 @@ class BuyerReport:
     effective_cpl: float | None
     checkins: list[dict[str, object]]
     why: Why
-    override: dict[str, object] | None = None
+    override: OverrideNote | None = None
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         """DATA.md's buyer object, plus ``explain`` (weights, contributions, evidence)."""
         data = asdict(self)
         why = data.pop("why")
@@ -76,9 +79,9 @@ class Portfolio:
 class Report:
     week: str
     portfolio: Portfolio
-    buyers: list[BuyerReport] = field(default_factory=list)
+    buyers: list[BuyerReport] = field(default_factory=list[BuyerReport])
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "week": self.week,
             "portfolio": asdict(self.portfolio),
@@ -125,7 +128,7 @@ def build(
     logged = _checkin_days(ledger)
     rows = [
         _buyer(scores, prev, ledger, config, churn, b, logged.get(b, []))
-        for b in np.flatnonzero(scores.listed)
+        for b in np.flatnonzero(scores.listed).tolist()
     ]
     rows = by_urgency(rows)
     ids = [b.buyer_id for b in ledger.buyers]
@@ -178,17 +181,23 @@ def _checkin_days(ledger: Ledger) -> dict[int, list[date]]:
 
 
 class Ranked(Protocol):
-    """What the urgency order reads: a ``BuyerReport`` or the console's stored row."""
-
-    buyer_id: str
-    health: int
-    health_change: int
-    phase: str
-    revenue_share: float
-    new_warnings: int
+    """What the urgency order reads: a report's buyer, or a stored portfolio row (the
+    store's ``PortfolioRow`` names its fields as the report does)."""
 
     @property
-    def warnings(self) -> Sequence[object]: ...
+    def buyer_id(self) -> str: ...
+    @property
+    def health(self) -> int: ...
+    @property
+    def health_change(self) -> int: ...
+    @property
+    def warnings(self) -> Sized: ...
+    @property
+    def new_warnings(self) -> int: ...
+    @property
+    def phase(self) -> str: ...
+    @property
+    def revenue_share(self) -> float: ...
 
 
 R = TypeVar("R", bound=Ranked)

@@ -54,7 +54,8 @@ class Reply:
 
 def by_type(replies: Iterable[Reply]) -> dict[str, dict[str, int]]:
     """Per request type with a target: how many replies earned each grade (late too)."""
-    out = {kind: dict.fromkeys((*GRADES, "late"), 0) for kind in TARGETS}
+    grades: tuple[str, ...] = (*GRADES, "late")
+    out: dict[str, dict[str, int]] = {kind: dict.fromkeys(grades, 0) for kind in TARGETS}
     for r in replies:
         if (g := r.grade) is not None:
             out[r.request_type][g] += 1

@@ -106,7 +106,7 @@ def triage(
     latest = {s.buyer_id: s for s in snoozes}
     late = overdue_tasks(tasks, week)
     start = monday(week)
-    out = []
+    out: list[tuple[QueueItem, bool]] = []
     for buyer in by_urgency(list(buyers)):
         snooze = latest.get(buyer.buyer_id)
         reasons = attention(buyer, before.get(buyer.buyer_id))
@@ -146,7 +146,7 @@ def attention(buyer: BuyerReport, before: BuyerReport | None) -> list[Reason]:
     live warning (standing ones too: a problem does not stop mattering because it was
     there last Monday), marked new when last week did not have it."""
     codes = [w["code"] for w in buyer.warnings]
-    reasons = []
+    reasons: list[Reason] = []
     if buyer.band == "at_risk":
         reasons.append(Reason("at_risk", f"at risk (health {buyer.health})"))
     if buyer.health_change <= -5:

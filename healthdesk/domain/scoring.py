@@ -14,13 +14,14 @@ import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
 import numpy as np
 
 from ..config import Bands, Config
 from . import components as comp
 from .bands import BANDS
-from .ledger import Bools, Floats, Ints, Ledger
+from .ledger import Array, Bools, Floats, Ints, Ledger
 from .lifecycle import PHASES, expected_share, month_numbers, phase_index, yyyymmdd
 from .rhythm import cadence, hold
 from .rhythm import read as read_rhythm
@@ -190,7 +191,7 @@ class Scorer:
             "expansion": comp.expansion(at, cfg, volume.inputs, self.contracted),
         }
         reliability = volume.inputs["reliability"]
-        confidence = dict.fromkeys(CONFIDENT, reliability)
+        confidence: dict[str, Floats] = dict.fromkeys(CONFIDENT, reliability)
         weights = _normalised_weights(parts, dataclasses.asdict(cfg.weights), confidence)
         raw = sum(np.nan_to_num(parts[c].score) * weights[c] for c in COMPONENTS)
         raw = np.where(sum(weights.values()) > 0, raw, NEUTRAL_HEALTH)
@@ -236,15 +237,19 @@ def _take(base: WeekScores, other: WeekScores, rows: Bools) -> WeekScores:
     """``base`` with buyer ``rows`` taken from ``other`` (same ledger, same week): every
     per-buyer array, including each component's inputs and each signal's evidence."""
 
-    def pick(a: object, b: object) -> object:
-        if isinstance(a, np.ndarray) and a.ndim >= 1 and a.shape[0] == rows.shape[0]:
-            return np.where(rows.reshape(-1, *([1] * (a.ndim - 1))), b, a)
+    def pick(a: Any, b: Any) -> Any:
+        if isinstance(a, np.ndarray):
+            arr = cast(Array, a)
+            if arr.ndim >= 1 and arr.shape[0] == rows.shape[0]:
+                return np.where(rows.reshape(-1, *([1] * (arr.ndim - 1))), b, arr)
+            return arr
         if isinstance(a, dict):
-            return {k: pick(v, b[k]) for k, v in a.items()}  # type: ignore[index]
+            d = cast(dict[str, Any], a)
+            return {k: pick(v, b[k]) for k, v in d.items()}
         if isinstance(a, comp.Component):
-            return comp.Component(pick(a.score, b.score), pick(a.inputs, b.inputs))  # type: ignore[attr-defined,arg-type]
+            return comp.Component(pick(a.score, b.score), pick(a.inputs, b.inputs))
         if isinstance(a, Signals):
-            return Signals(pick(a.flags, b.flags), pick(a.evidence, b.evidence))  # type: ignore[attr-defined,arg-type]
+            return Signals(pick(a.flags, b.flags), pick(a.evidence, b.evidence))
         return a
 
     merged = {
@@ -252,7 +257,7 @@ def _take(base: WeekScores, other: WeekScores, rows: Bools) -> WeekScores:
         for f in dataclasses.fields(base)
         if f.name not in ("config", "segment", "book")
     }
-    return WeekScores(**merged, config=base.config)  # type: ignore[arg-type]
+    return WeekScores(**merged, config=base.config)
 
 
 def _cents(amounts: Floats) -> Floats:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .ledger import WEEKLY_SUMS, Floats, Ints, Ledger
+from .ledger import WEEKLY_SUMS, Floats, Ints, Ledger, Numbers
 from .weeks import last_day
 
 
@@ -19,7 +19,7 @@ def ramp(x: Floats, xs: list[float], ys: list[float]) -> Floats:
     return np.interp(x, xs, ys)
 
 
-def safe_ratio(num: Floats, den: Floats) -> Floats:
+def safe_ratio(num: Numbers, den: Numbers) -> Floats:
     """num / den, NaN where den is zero: "no data" stays distinguishable from zero."""
     out = np.full(num.shape, np.nan)
     np.divide(num, den, out=out, where=den > 0)
@@ -40,7 +40,8 @@ class Cumulative:
         prefix = self._sums[name]
         lo = max(end + 1 - weeks, 0)
         if end < 0:
-            return np.zeros(prefix.shape[0])
+            rows: int = prefix.shape[0]
+            return np.zeros(rows)
         return prefix[:, end + 1] - prefix[:, lo]
 
 

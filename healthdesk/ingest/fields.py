@@ -34,7 +34,7 @@ class FieldError(ValueError):
 Parser = Callable[[str], object]
 
 
-def text(limit: int = MAX_TEXT, *, multiline: bool = False) -> Parser:
+def text(limit: int = MAX_TEXT, *, multiline: bool = False) -> Callable[[str], str]:
     """Text kept literally, but no control characters and a sane length. Only
     ``multiline`` fields (notes, summaries) may hold line breaks and tabs: a name
     with a line break would split its row in every table."""

@@ -78,7 +78,7 @@ def to_db(file: str, r: dict) -> tuple[str, dict | None, int | None]:
     return "surveys", {**_keyed(r), "day": day}, day
 
 
-def _touchpoint(r: dict) -> tuple[dict, int]:
+def _touchpoint(r: dict) -> tuple[dict, int | None]:
     replied = r["replied_at"] if r["direction"] == "outbound" else None
     day = _day(r["at"])
     reply_day = _day(replied)

@@ -346,11 +346,12 @@ class Translator:
     ) -> Iterator[Row]:
         paid: dict[str, str] = {}
         pay_map = self.profile.tables.get("payments")
-        for f in payments if pay_map else []:
-            for _, r in self._source_rows(pay_map, f):
-                invoice, day = r.get("invoice_id"), r.get("paid_on")
-                if invoice and day and day > paid.get(invoice, ""):
-                    paid[invoice] = day
+        if pay_map is not None:
+            for f in payments:
+                for _, r in self._source_rows(pay_map, f):
+                    invoice, day = r.get("invoice_id"), r.get("paid_on")
+                    if invoice and day and day > paid.get(invoice, ""):
+                        paid[invoice] = day
         for f in files:
             for line, r in self._source_rows(t, f):
                 buyer = self.buyer(t, f.name, line, r.get("buyer_id"))

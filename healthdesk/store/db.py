@@ -80,7 +80,7 @@ class HealthDb(Database):
     path: Path
 
     @contextlib.contextmanager
-    def atomic(self) -> Iterator[HealthDb]:  # type: ignore[override]
+    def atomic(self) -> Iterator[HealthDb]:
         if self.conn.in_transaction:
             with super().atomic():
                 yield self
@@ -101,6 +101,17 @@ class HealthDb(Database):
             if isinstance(exc, sqlite3.Error):
                 raise describe(exc, self.path) from None
             raise
+
+
+def row_id(value: int | None) -> int:
+    """The integer key SQLite gave the row just inserted.
+
+    sqlite3's ``lastrowid`` and sqlite-utils' ``last_pk`` are typed optional (they are
+    None before any INSERT); right after one they hold the new row's key.
+    """
+    if value is None:
+        raise TypeError("the INSERT returned no row id")
+    return int(value)
 
 
 def describe(exc: sqlite3.Error, path: Path | str | None) -> StoreError:

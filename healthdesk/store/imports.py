@@ -20,6 +20,7 @@ from sqlite_utils import Database
 
 from ..domain.weeks import week_of_day
 from . import activity, scores
+from .db import row_id
 
 KEYS = {
     "buyers": ("buyer_id",),
@@ -316,7 +317,7 @@ def journaled_import(
             "INSERT INTO imports (at, folder, profile, author, allow_older) VALUES (?, ?, ?, ?, ?)",
             (_now(), folder, profile, _author(), int(allow_older)),
         )
-        writer = JournaledWriter(db, int(cursor.lastrowid), allow_older)
+        writer = JournaledWriter(db, row_id(cursor.lastrowid), allow_older)
         yield writer
 
 

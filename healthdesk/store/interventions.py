@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import getpass
 import json
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 
 from sqlite_utils import Database
@@ -26,6 +27,7 @@ from ..domain.interventions import (
 )
 from ..domain.weeks import monday
 from . import views
+from .db import row_id
 
 EDITABLE = ("action", "owner", "due_on")
 """What ``edit`` changes; a status moves only through ``set_status`` (its rules)."""
@@ -44,10 +46,10 @@ def _now() -> str:
 
 
 def _audit(
-    db: Database, entity: str, entity_id: object, changes: dict[str, tuple[object, object]]
+    db: Database, entity: str, entity_id: object, changes: Mapping[str, tuple[object, object]]
 ) -> None:
     at, who = _now(), author()
-    db["audit"].insert_all(
+    db.table("audit").insert_all(
         {
             "at": at,
             "author": who,
@@ -94,7 +96,7 @@ def upsert(db: Database, suggestion: Suggestion, owner: str, week: int) -> tuple
             new = {"signals": signals, "due_on": min(row["due_on"] or due, due)}
             changes = {k: (row[k], v) for k, v in new.items() if row[k] != v}
             if changes:
-                db["interventions"].update(row["id"], {**new, "updated_at": _now()})
+                db.table("interventions").update(row["id"], {**new, "updated_at": _now()})
                 _audit(db, "intervention", row["id"], changes)
             return row["id"], False
         fields = {
@@ -109,8 +111,8 @@ def upsert(db: Database, suggestion: Suggestion, owner: str, week: int) -> tuple
             "status": "open",
         }
         now = _now()
-        new_id = db["interventions"].insert({**fields, "created_at": now, "updated_at": now})
-        intervention_id = int(new_id.last_pk)
+        new_id = db.table("interventions").insert({**fields, "created_at": now, "updated_at": now})
+        intervention_id = row_id(new_id.last_pk)
         _audit(db, "intervention", intervention_id, _created(fields))
     return intervention_id, True
 
@@ -134,7 +136,7 @@ def edit(db: Database, intervention_id: int, week: int, **fields: str) -> dict:
         row = get(db, intervention_id)
         changes = {k: (row[k], v) for k, v in new.items() if row[k] != v}
         if changes:
-            db["interventions"].update(intervention_id, {**new, "updated_at": _now()})
+            db.table("interventions").update(intervention_id, {**new, "updated_at": _now()})
             _audit(db, "intervention", intervention_id, changes)
     return get(db, intervention_id)
 
@@ -161,7 +163,7 @@ def set_status(
             new: dict[str, object] = {"status": status}
             if status in rules.FINISHED:
                 new |= {"closed_health": health, "closed_week": week}
-            db["interventions"].update(intervention_id, {**new, "updated_at": _now()})
+            db.table("interventions").update(intervention_id, {**new, "updated_at": _now()})
             _audit(db, "intervention", intervention_id, {k: (row[k], v) for k, v in new.items()})
         if (note or "").strip():
             add_note(db, intervention_id, note or "")
@@ -192,8 +194,8 @@ def add_note(db: Database, intervention_id: int, text: str) -> int:
     fields = {"intervention_id": intervention_id, "text": rules.check_text(text, "note")}
     with db.atomic():
         get(db, intervention_id)
-        note = db["intervention_notes"].insert({**fields, "at": _now(), "author": author()})
-        note_id = int(note.last_pk)
+        note = db.table("intervention_notes").insert({**fields, "at": _now(), "author": author()})
+        note_id = row_id(note.last_pk)
         _audit(db, "note", note_id, _created(fields))
     return note_id
 
@@ -247,8 +249,8 @@ def set_override(
     }
     with db.atomic():
         _check_buyer(db, buyer_id)
-        row = db["overrides"].insert({**fields, "created_at": _now(), "author": author()})
-        override_id = int(row.last_pk)
+        row = db.table("overrides").insert({**fields, "created_at": _now(), "author": author()})
+        override_id = row_id(row.last_pk)
         _audit(db, "override", override_id, _created(fields))
     return override_id
 
@@ -274,7 +276,7 @@ def clear_override(db: Database, buyer_id: str, week: int, reason: str | None = 
             }
             if reason:
                 changes["cleared_because"] = (None, rules.check_text(reason))
-            db["overrides"].update(row["id"], {"expires_on": ended_on})
+            db.table("overrides").update(row["id"], {"expires_on": ended_on})
             _audit(db, "override", row["id"], changes)
     return len(rows)
 
@@ -297,8 +299,8 @@ def snooze(
     }
     with db.atomic():
         _check_buyer(db, buyer_id)
-        row = db["snoozes"].insert({**fields, "created_at": _now(), "author": author()})
-        snooze_id = int(row.last_pk)
+        row = db.table("snoozes").insert({**fields, "created_at": _now(), "author": author()})
+        snooze_id = row_id(row.last_pk)
         _audit(db, "snooze", snooze_id, _created(fields))
     return snooze_id
 
@@ -329,7 +331,7 @@ def record_review(db: Database, week: int, buyer_id: str, outcome: str) -> None:
         before = old[0]["outcome"] if old else None
         if before == outcome:
             return
-        db["reviews"].upsert(
+        db.table("reviews").upsert(
             {
                 "week": week,
                 "buyer_id": buyer_id,

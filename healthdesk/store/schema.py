@@ -20,7 +20,7 @@ BUYER = ("buyer_id", "buyers", "buyer_id")
 
 @migrations()
 def m001_portfolio(db: Database) -> None:
-    db["buyers"].create(
+    db.table("buyers").create(
         {
             "buyer_id": str,
             "name": str,
@@ -35,7 +35,7 @@ def m001_portfolio(db: Database) -> None:
         },
         pk="buyer_id",
     )
-    db["deliveries"].create(
+    db.table("deliveries").create(
         {
             "row_key": str,
             "buyer_id": str,
@@ -50,7 +50,7 @@ def m001_portfolio(db: Database) -> None:
         pk="row_key",
         foreign_keys=[BUYER],
     )
-    db["returns"].create(
+    db.table("returns").create(
         {
             "row_key": str,
             "buyer_id": str,
@@ -65,7 +65,7 @@ def m001_portfolio(db: Database) -> None:
         pk="row_key",
         foreign_keys=[BUYER],
     )
-    db["invoices"].create(
+    db.table("invoices").create(
         {
             "invoice_id": str,
             "buyer_id": str,
@@ -80,7 +80,7 @@ def m001_portfolio(db: Database) -> None:
         pk="invoice_id",
         foreign_keys=[BUYER],
     )
-    db["touchpoints"].create(
+    db.table("touchpoints").create(
         {
             "row_key": str,
             "buyer_id": str,
@@ -100,7 +100,7 @@ def m001_portfolio(db: Database) -> None:
         pk="row_key",
         foreign_keys=[BUYER],
     )
-    db["incidents"].create(
+    db.table("incidents").create(
         {
             "incident_id": str,
             "buyer_id": str,
@@ -117,7 +117,7 @@ def m001_portfolio(db: Database) -> None:
         pk="incident_id",
         foreign_keys=[BUYER],
     )
-    db["contacts"].create(
+    db.table("contacts").create(
         {
             "buyer_id": str,
             "name": str,
@@ -133,7 +133,7 @@ def m001_portfolio(db: Database) -> None:
         pk=("buyer_id", "name"),
         foreign_keys=[BUYER],
     )
-    db["surveys"].create(
+    db.table("surveys").create(
         {"row_key": str, "buyer_id": str, "date": str, "day": int, "score": float},
         pk="row_key",
         foreign_keys=[BUYER],
@@ -148,16 +148,16 @@ def m001_portfolio(db: Database) -> None:
             PRIMARY KEY (week, buyer_id)
         ) WITHOUT ROWID"""
     )
-    db["buyer_products"].create(
+    db.table("buyer_products").create(
         {"buyer_id": str, "product": str, "first_day": int},
         pk=("buyer_id", "product"),
         foreign_keys=[BUYER],
     )
-    db["meta"].create({"key": str, "value": str}, pk="key")
+    db.table("meta").create({"key": str, "value": str}, pk="key")
     for table in ("deliveries", "returns", "touchpoints"):
-        db[table].create_index(["buyer_id", "week"])
-    db["touchpoints"].create_index(["kind"])
-    db["weekly_scores"].create_index(["buyer_id", "week"])
+        db.table(table).create_index(["buyer_id", "week"])
+    db.table("touchpoints").create_index(["kind"])
+    db.table("weekly_scores").create_index(["buyer_id", "week"])
 
 
 @migrations()
@@ -169,7 +169,7 @@ def m002_interventions(db: Database) -> None:
     override never reaches back before it), and ``snoozes.band`` the band at the time,
     so a buyer whose band worsens comes back to the review queue early.
     """
-    db["interventions"].create(
+    db.table("interventions").create(
         {
             "id": int,
             "buyer_id": str,
@@ -188,12 +188,12 @@ def m002_interventions(db: Database) -> None:
         foreign_keys=[BUYER],
         not_null={"buyer_id", "created_week", "reason_key", "action", "status"},
     )
-    db["intervention_notes"].create(
+    db.table("intervention_notes").create(
         {"id": int, "intervention_id": int, "at": str, "author": str, "text": str},
         pk="id",
         foreign_keys=[("intervention_id", "interventions", "id")],
     )
-    db["overrides"].create(
+    db.table("overrides").create(
         {
             "id": int,
             "buyer_id": str,
@@ -207,7 +207,7 @@ def m002_interventions(db: Database) -> None:
         pk="id",
         foreign_keys=[BUYER],
     )
-    db["snoozes"].create(
+    db.table("snoozes").create(
         {
             "id": int,
             "buyer_id": str,
@@ -221,12 +221,12 @@ def m002_interventions(db: Database) -> None:
         pk="id",
         foreign_keys=[BUYER],
     )
-    db["reviews"].create(
+    db.table("reviews").create(
         {"week": int, "buyer_id": str, "outcome": str, "at": str, "author": str},
         pk=("week", "buyer_id"),
         foreign_keys=[BUYER],
     )
-    db["audit"].create(
+    db.table("audit").create(
         {
             "id": int,
             "at": str,
@@ -239,9 +239,9 @@ def m002_interventions(db: Database) -> None:
         },
         pk="id",
     )
-    db["interventions"].create_index(["buyer_id", "reason_key", "status"])
-    db["intervention_notes"].create_index(["intervention_id"])
-    db["audit"].create_index(["entity", "entity_id"])
+    db.table("interventions").create_index(["buyer_id", "reason_key", "status"])
+    db.table("intervention_notes").create_index(["intervention_id"])
+    db.table("audit").create_index(["entity", "entity_id"])
 
 
 @migrations()
@@ -266,7 +266,7 @@ def m004_health_history_index(db: Database) -> None:
     healths (the console's sparklines, 5,000 of them per week) are read from the index
     alone instead of one table lookup per week."""
     db.execute('DROP INDEX IF EXISTS "idx_weekly_scores_buyer_id_week"')
-    db["weekly_scores"].create_index(["buyer_id", "week", "health"])
+    db.table("weekly_scores").create_index(["buyer_id", "week", "health"])
 
 
 @migrations()
@@ -274,10 +274,10 @@ def m005_record_indexes(db: Database) -> None:
     """Index the per-buyer record tables by buyer, so one account (its explanation and
     its records on the account screen) reads its own rows instead of scanning every
     buyer's; and invoices by issue day for the data's week span."""
-    db["invoices"].create_index(["buyer_id", "issued_day"])
-    db["invoices"].create_index(["issued_day"])
-    db["incidents"].create_index(["buyer_id", "opened_day"])
-    db["surveys"].create_index(["buyer_id", "day"])
+    db.table("invoices").create_index(["buyer_id", "issued_day"])
+    db.table("invoices").create_index(["issued_day"])
+    db.table("incidents").create_index(["buyer_id", "opened_day"])
+    db.table("surveys").create_index(["buyer_id", "day"])
 
 
 @migrations()
@@ -313,8 +313,8 @@ def m006_touchpoint_keys(db: Database) -> None:
 def m007_audit_by_buyer(db: Database) -> None:
     """Find one buyer's audit rows by index: entities by their creation row (field,
     new value) and reviews by buyer, as both tables grow by every weekly review."""
-    db["audit"].create_index(["field", "new"])
-    db["reviews"].create_index(["buyer_id"])
+    db.table("audit").create_index(["field", "new"])
+    db.table("reviews").create_index(["buyer_id"])
 
 
 @migrations()

@@ -190,7 +190,7 @@ class HealthdeskApp(App[int]):
         self.data = data
         screen = self.screen_stack[-1] if self.screen_stack else None
         show = getattr(screen, "show_week", None)
-        if show is not None:
+        if screen is not None and show is not None:
             # A screen still composing has no widgets to fill yet: it draws once mounted.
             if screen.is_mounted:
                 show()

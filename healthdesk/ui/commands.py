@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -21,7 +21,7 @@ class ActionsProvider(Provider):
     """Every action reachable by a key, listed with the key that does it."""
 
     def _commands(self) -> list[Command]:
-        app: HealthdeskApp = self.app  # type: ignore[assignment]
+        app = cast("HealthdeskApp", self.app)
         seen: set[str] = set()
         out: list[Command] = []
         for key, active in self.screen.active_bindings.items():
@@ -35,7 +35,7 @@ class ActionsProvider(Provider):
         return out
 
     def _buyers(self) -> list[Command]:
-        app: HealthdeskApp = self.app  # type: ignore[assignment]
+        app = cast("HealthdeskApp", self.app)
         if app.data is None:
             return []
         return [

@@ -94,7 +94,7 @@ def headline(row: PortfolioRow | None) -> Content:
     )
 
 
-def _override(row: PortfolioRow) -> tuple[tuple[str, str], ...]:
+def _override(row: PortfolioRow) -> tuple[str | tuple[str, str], ...]:
     """A manager's override, said as such: the number on screen is a person's."""
     if row.override is None:
         return ()

@@ -167,6 +167,9 @@ class ReviewScreen(ReviewBase):
             self.notify("No suggested action here: x marks it reviewed, s snoozes it.")
             return
         if slot.suggestion is None:
+            assert (
+                slot.intervention is not None
+            )  # a slot always has a suggestion or an intervention
             self.notify(f"#{slot.intervention['id']} is already open: c, o, d, n edit it.")
             return
         self._accept(entry.buyer, [slot.suggestion], f"Accepted {slot.suggestion.action}")

@@ -15,10 +15,10 @@ from typing import Any
 from sqlite_utils import Database
 from textual import on, work
 from textual.message import Message
-from textual.screen import Screen
 
 from ...domain.report import BuyerReport
 from ...domain.suggestions import suggest
+from .console_screen import ConsoleScreen
 from .review_entry import Entry
 
 Write = Callable[[Database, BuyerReport], Any]
@@ -53,7 +53,7 @@ class ReviewFailed(Message):
         self.error = error
 
 
-class ReviewBase(Screen):
+class ReviewBase(ConsoleScreen):
     """Queue state, loading and saving; subclasses render it (``loaded``, ``changed``)."""
 
     def __init__(self) -> None:

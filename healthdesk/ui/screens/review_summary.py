@@ -20,13 +20,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static
 
 from ...domain.weeks import label
 from ..format import BAND_LABEL, OVERRIDDEN
 from ..widgets.hanging import Block, Hanging, line
 from ..widgets.keybar import KeyBar
+from .console_screen import ConsoleScreen
 from .review_detail import bullets
 
 if TYPE_CHECKING:
@@ -169,7 +169,7 @@ def write_export(db_path: Path, config: Config, week: int, form: ExportForm) -> 
     return len(rows)
 
 
-def start_export(screen: Screen, week: int | None) -> None:
+def start_export(screen: ConsoleScreen, week: int | None) -> None:
     """Ask where to write ``week``'s intervention list, then write it in a thread worker
     of ``screen``; the outcome arrives as a notification. Any screen can offer export."""
     from ..dialogs.review_forms import ExportDialog
@@ -207,7 +207,7 @@ def start_export(screen: Screen, week: int | None) -> None:
     app.push_screen(ExportDialog(default_path(week)), chosen)
 
 
-class ReviewSummary(Screen):
+class ReviewSummary(ConsoleScreen):
     """The week's review totals; ``e`` exports the intervention list, Esc goes back."""
 
     HELP_TITLE = "Review summary keys"

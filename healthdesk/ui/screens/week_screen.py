@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual.screen import Screen
+from .console_screen import ConsoleScreen
 
 
-class WeekScreen(Screen):
+class WeekScreen(ConsoleScreen):
     """A screen drawn for the app's "as of" week."""
 
     FOCUS: ClassVar[str]

@@ -5,10 +5,15 @@ snoozes and reviews, newest first, for the account screen (the rows come from
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual import on, work
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from ..app import HealthdeskApp
 
 SHOWN = 50
 
@@ -59,7 +64,7 @@ class AuditTrail(Static):
         from ...store.interventions import buyer_audit_trail
 
         try:
-            db = open_db(self.app.db_path)
+            db = open_db(cast("HealthdeskApp", self.app).db_path)
             try:
                 rows = buyer_audit_trail(db, buyer_id)
             finally:

@@ -56,7 +56,7 @@ class WeekChart(Widget):
         self.weeks, self.values = weeks, values
         self.refresh(layout=True)
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[override]
+    def get_content_height(self, container, viewport, width: int) -> int:
         return self.rows_high + 2
 
     def render(self) -> Content:

@@ -44,7 +44,7 @@ class Column(Generic[R]):
     key: str
     label: str
     width: int
-    cell: Callable[[R], Cell]
+    cell: Callable[[R], Cell] | Callable[[R, int], Cell]
     sort: Callable[[R], Any] | None = None
     right: bool = False
     flex: bool = False
@@ -330,6 +330,7 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
     def _row_strip(self, row: R, base: Style, on_cursor: bool) -> Strip:
         line = self._style("cursor") if on_cursor else None
         cells = [
+            # ``sized`` says which of the two signatures ``cell`` has; no checker can tell.
             c.cell(row, w) if c.sized else c.cell(row)  # type: ignore[call-arg]
             for c, w in zip(self.columns, self._widths, strict=True)
         ]
