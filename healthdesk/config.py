@@ -155,10 +155,14 @@ class Checkins:
 @dataclass(frozen=True)
 class Review:
     """The weekly review's windows: our reply times are graded over ``reply_weeks``; a
-    late reply to a buyer within ``late_reply_weeks`` queues that account."""
+    late reply to a buyer within ``late_reply_weeks`` queues that account; the
+    follow-through compares accounts acted on with the rest over ``follow_through_weeks``."""
 
     reply_weeks: int = 13
     late_reply_weeks: int = 4
+    follow_through_weeks: int = 8
+    """How far back the follow-through looks: each account's latest decision in the
+    reviews of these weeks, and how its health has moved since."""
 
 
 @dataclass(frozen=True)

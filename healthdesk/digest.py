@@ -5,6 +5,7 @@ and order are theirs. Data text is escaped for Markdown and shown literally.
 
 from __future__ import annotations
 
+from .domain.interventions import follow_through_summary
 from .domain.responsiveness import late, words
 from .domain.review_queue import Reason
 from .domain.weeks import day_label, monday
@@ -93,7 +94,25 @@ def digest(review: WeeklyReview, owner: str | None = None) -> str:
             for r in rs
         ],
     )
+    lines += _follow_through(review)
     return printable("\n".join(lines).rstrip("\n") + "\n", keep="\n")
+
+
+def _follow_through(review: WeeklyReview) -> list[str]:
+    """Did acting help? Accounts acted on vs left alone, health since the decision."""
+    if not review.follow_ups:
+        return []
+    summary = follow_through_summary(review.follow_ups)
+    acted, rest = summary["acted"], summary["not_acted"]
+    return [
+        "## Follow-through",
+        "",
+        f"- Acted on (intervention accepted): {acted['accounts']} accounts, health"
+        f" {acted['mean_health_change']:+.1f} on average since the decision",
+        f"- Reviewed without action or snoozed: {rest['accounts']} accounts, health"
+        f" {rest['mean_health_change']:+.1f}",
+        "",
+    ]
 
 
 def _top(reasons: tuple[Reason, ...]) -> Reason:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
+from .domain.interventions import follow_through_summary
 from .domain.responsiveness import by_type
 from .domain.review_queue import matches
 from .domain.weeks import label
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["json_text"]
 
 TASK_FIELDS = ("id", "buyer_id", "name", "owner", "reason_key", "action", "status", "due_on",
-               "overdue", "created_week", "note")  # fmt: skip
+               "overdue", "created_week", "opened_health", "closed_health", "note")  # fmt: skip
 
 
 def filtered(queue: list[Queued], owner: str | None, reason: str | None) -> list[Queued]:
@@ -47,6 +48,7 @@ def review_json(review: WeeklyReview, queue: list[Queued]) -> dict:
             "net_revenue_retention": p.net_revenue_retention,
         },
         "responsiveness": by_type(review.replies),
+        "follow_through": follow_through_summary(review.follow_ups),
         "queued": len(review.queue),
         "snoozed": [a.buyer.buyer_id for a in review.accounts if a.snoozed],
         "queue": [_account(q, review.week, review.queue.index(q) + 1) for q in queue],

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from . import engine
 from .config import Config
-from .domain.interventions import Suggestion
+from .domain.interventions import FollowUp, Suggestion
 from .domain.report import BuyerReport, Report
 from .domain.responsiveness import Reply, late
 from .domain.review_queue import QueueItem, triage
@@ -49,6 +49,8 @@ class WeeklyReview:
     cutoff: float
     replies: list[Reply]
     """Buyers' requests over the review's ``reply_weeks``, with our reply times."""
+    follow_ups: list[FollowUp]
+    """The latest decision per account in the last ``follow_through_weeks`` reviews."""
 
     @property
     def queue(self) -> list[Queued]:
@@ -94,4 +96,5 @@ def load(db: Database, config: Config, week: int | None = None) -> WeeklyReview:
         )
         for item, held in triaged
     ]
-    return WeeklyReview(week_no, report, previous, accounts, cutoff, replies)
+    follow_ups = store.follow_through(db, week_no - config.review.follow_through_weeks, week_no)
+    return WeeklyReview(week_no, report, previous, accounts, cutoff, replies, follow_ups)

@@ -324,3 +324,32 @@ def test_a_late_reply_queues_the_account_and_shows_in_the_figures(
     assert "answered in 10 h (acceptable: 4 h)" in reason["text"]
     digest = run_cli("--db", str(db_copy), "digest").stdout
     assert "## Our late replies (1)" in digest and "answered in 10 h" in digest
+
+
+def test_follow_through_compares_accounts_acted_on_with_the_rest(db_copy: Path) -> None:
+    last = date.fromisoformat(_review(db_copy)["week"]) - timedelta(days=7)
+    earlier = _review(db_copy, "--week", last.isoformat())["queue"]
+    acted, left = earlier[0]["buyer_id"], earlier[1]["buyer_id"]
+    handle = open_db(db_copy)
+    try:
+        store.record_review(handle, week_of(last), acted, "accepted")
+        store.record_review(handle, week_of(last), left, "reviewed")
+    finally:
+        handle.close()
+    then = {b["buyer_id"]: b["health"] for b in _json(
+        "--db", str(db_copy), "report", "--format", "json", "--no-explain", "--week", str(last)
+    )["buyers"]}  # fmt: skip
+    now = {b["buyer_id"]: b["health"] for b in _json(
+        "--db", str(db_copy), "report", "--format", "json", "--no-explain"
+    )["buyers"]}  # fmt: skip
+    summary = _review(db_copy)["follow_through"]
+    assert summary["acted"] == {
+        "accounts": 1, "mean_health_change": float(now[acted] - then[acted])
+    }  # fmt: skip
+    assert summary["not_acted"] == {
+        "accounts": 1, "mean_health_change": float(now[left] - then[left])
+    }  # fmt: skip
+    digest = run_cli("--db", str(db_copy), "digest").stdout
+    assert (
+        "## Follow-through" in digest and "Acted on (intervention accepted): 1 accounts" in digest
+    )

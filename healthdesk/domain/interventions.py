@@ -78,6 +78,34 @@ def check_transition(old: str, new: str, note: str | None) -> None:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """A review decision and the buyer's health then and now."""
+
+    buyer_id: str
+    week: int
+    outcome: str
+    health_then: int
+    health_now: int
+
+
+def follow_through_summary(follow_ups: Iterable[FollowUp]) -> dict[str, dict[str, float | int]]:
+    """How the accounts we acted on (an accepted intervention) moved against those we
+    reviewed and left alone or snoozed: count and mean health change per group."""
+    groups: dict[str, list[int]] = {"acted": [], "not_acted": []}
+    for f in follow_ups:
+        key = "acted" if f.outcome == "accepted" else "not_acted"
+        groups[key].append(f.health_now - f.health_then)
+    return {
+        name: {"accounts": len(moves), "mean_health_change": _mean(moves)}
+        for name, moves in groups.items()
+    }
+
+
+def _mean(values: list[int]) -> float:
+    return round(sum(values) / len(values), 1) if values else 0.0
+
+
+@dataclass(frozen=True)
 class Snooze:
     buyer_id: str
     until_on: date

@@ -20,6 +20,7 @@ from ..domain import interventions as rules
 from ..domain.interventions import (
     ACTIVE,
     OUTCOMES,
+    FollowUp,
     Override,
     Snooze,
     Suggestion,
@@ -72,8 +73,11 @@ def _created(fields: dict[str, object]) -> dict[str, tuple[object, object]]:
     return {name: (None, value) for name, value in fields.items()}
 
 
-def upsert(db: Database, suggestion: Suggestion, owner: str, week: int) -> tuple[int, bool]:
-    """Record ``suggestion`` for ``owner`` as an open intervention; ``(id, created)``.
+def upsert(
+    db: Database, suggestion: Suggestion, owner: str, week: int, health: int | None = None
+) -> tuple[int, bool]:
+    """Record ``suggestion`` for ``owner`` as an open intervention; ``(id, created)``;
+    ``health`` is the buyer's health when it was opened (kept beside the one at close).
 
     A buyer with an open or in-progress intervention for the same reason family gets
     that one refreshed instead of a duplicate: the latest signals, and the earlier of
@@ -109,6 +113,7 @@ def upsert(db: Database, suggestion: Suggestion, owner: str, week: int) -> tuple
             "owner": owner,
             "due_on": due,
             "status": "open",
+            "opened_health": health,
         }
         now = _now()
         new_id = db.table("interventions").insert({**fields, "created_at": now, "updated_at": now})
@@ -342,6 +347,20 @@ def record_review(db: Database, week: int, buyer_id: str, outcome: str) -> None:
             pk=("week", "buyer_id"),
         )
         _audit(db, "review", key, {"outcome": (before, outcome)})
+
+
+def follow_through(db: Database, first_week: int, week: int) -> list[FollowUp]:
+    """Each buyer's latest review decision in ``first_week`` … ``week - 1`` with its stored
+    health that week and in ``week`` (buyers no longer scored in ``week`` are left out)."""
+    rows = db.execute(
+        "SELECT r.buyer_id, r.week, r.outcome, t.health, n.health FROM reviews r"
+        " JOIN weekly_scores t ON t.buyer_id = r.buyer_id AND t.week = r.week"
+        " JOIN weekly_scores n ON n.buyer_id = r.buyer_id AND n.week = ?"
+        " WHERE r.week BETWEEN ? AND ? ORDER BY r.week",
+        [week, first_week, week - 1],
+    ).fetchall()
+    latest = {b: FollowUp(b, w, outcome, then, now) for b, w, outcome, then, now in rows}
+    return list(latest.values())
 
 
 def reviewed(db: Database, week: int) -> dict[str, str]:

@@ -37,8 +37,9 @@ async def test_t_ends_a_task_with_an_outcome_and_the_cli_sees_it(db_copy: Path) 
         assert rows(db_copy, "SELECT status FROM interventions")[0]["status"] == "open"
         await submit(pilot, forms.StatusDialog, note="[red]Booked[/red] a call for Thursday")
         assert isinstance(pilot.app.screen, ReviewScreen)
-        [row] = rows(db_copy, "SELECT id, status, closed_health FROM interventions")
-        assert row["status"] == "done" and row["closed_health"] == screen.entry.buyer.health
+        [row] = rows(db_copy, "SELECT status, opened_health, closed_health FROM interventions")
+        health = screen.entry.buyer.health
+        assert row == {"status": "done", "opened_health": health, "closed_health": health}
 
     listed = run_cli("--db", str(db_copy), "interventions", "list", "--status", "done")
     assert listed.exit_code == 0

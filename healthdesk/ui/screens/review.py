@@ -190,7 +190,7 @@ class ReviewScreen(ReviewBase):
 
         def accept(db: Database, buyer: BuyerReport) -> None:
             for suggestion in suggestions:
-                store.upsert(db, suggestion, owner, week)
+                store.upsert(db, suggestion, owner, week, buyer.health)
             store.record_review(db, week, buyer.buyer_id, "accepted")
 
         self.save(f"{notice} for {buyer.name}", accept)
