@@ -69,6 +69,9 @@ class HealthdeskApp(App[int]):
         self.ready_after: float | None = None
         self._read_ahead: Timer | None = None
         self._latest: int | None = None
+        self.generation = 0
+        """Bumped by ``reread``: a covered screen redraws on resume when it changed."""
+        self._stale = False
         self._opening = in_thread(self._read_latest)
 
     def get_default_screen(self) -> Screen:
@@ -167,10 +170,23 @@ class HealthdeskApp(App[int]):
             self.ready_after = time.perf_counter() - self.started
             self.log.info(f"first portfolio ready after {self.ready_after:.3f} s")
 
+    def reread(self) -> None:
+        """A write landed (a decision, a task, an override, a logged call): forget the
+        cached weeks and read the shown one again, so the portfolio, the account and
+        the queue show what is stored now, without a restart."""
+        self.generation += 1
+        self.cache.clear()
+        if self.week is not None:
+            self._stale = True
+            self.load_week(self.week)
+
     @on(WeekLoaded)
     def _week_loaded(self, message: WeekLoaded) -> None:
         self._store(message.data)
-        if message.data.week == self.week and (self.data is None or self.data.week != self.week):
+        if message.data.week != self.week:
+            return
+        if self._stale or self.data is None or self.data.week != self.week:
+            self._stale = False
             self._show(message.data)
 
     @on(LoadFailed)

@@ -109,3 +109,25 @@ async def test_console_counts_agree_with_report_after_a_cli_override(db_copy: Pa
             f" ({p['revenue_at_risk_13w']:,.0f})"
         ) in shown
         assert app.data.rows[0].buyer_id == after["buyers"][0]["buyer_id"] == big["buyer_id"]
+
+
+async def test_a_write_in_the_review_shows_in_the_portfolio_without_a_restart(
+    db_copy: Path,
+) -> None:
+    app = make_app(db_copy, Config())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        buyer = screen.entry.buyer.buyer_id
+        before = next(r for r in app.data.rows if r.buyer_id == buyer)
+        assert before.override is None and before.interventions == 0
+        await pilot.press("a")  # an intervention for the account
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        await submit(pilot, forms.OverrideDialog, health="97", reason="settled on the phone")
+        await pilot.press("escape")  # back to the portfolio
+        await settle(pilot)
+        after = next(r for r in app.data.rows if r.buyer_id == buyer)
+        assert after.health == 97 and after.override is not None and after.interventions == 1
+        table = pilot.app.screen.query_one("#buyers")
+        assert any(r.buyer_id == buyer and r.health == 97 for r in table.rows)

@@ -163,6 +163,7 @@ class ReviewBase(ConsoleScreen):
             entry.suggestions = suggest(message.buyer, message.week, self.cutoff)
         if decided and index == self.current:
             self._next_pending()
+        self.app.reread()  # the portfolio and account screens show the stored state
         self.notify(message.notice, timeout=3, markup=False)
         self.changed(index)
 

@@ -2,7 +2,8 @@
 
 The app calls ``show_week`` on the top screen when the week changes; a screen that
 was covered (the account over the portfolio, say) missed those calls, so it redraws
-when it comes back if the week it shows is no longer the app's.
+when it comes back if the week it shows is no longer the app's, or if a write was
+stored while it was covered (the app's ``generation``).
 """
 
 from __future__ import annotations
@@ -24,13 +25,18 @@ class WeekScreen(ConsoleScreen):
     def __init__(self) -> None:
         super().__init__()
         self.shown_week: int | None = None
+        self.seen_generation = 0
 
     def on_mount(self) -> None:
         self.query_one(self.FOCUS).focus()
+        self.seen_generation = self.app.generation
         self.show_week()
 
     def on_screen_resume(self) -> None:
-        if self._current() is not None and self._current() != self.shown_week:
+        """Redraw if the week moved, or a write was stored (``app.reread``) meanwhile."""
+        moved = self._current() is not None and self._current() != self.shown_week
+        if moved or self.seen_generation != self.app.generation:
+            self.seen_generation = self.app.generation
             self.show_week()
 
     def _current(self) -> int | None:
