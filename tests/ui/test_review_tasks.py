@@ -4,6 +4,7 @@ back to the same place; a status set with the CLI shows in the console and the r
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from test_interventions_support import db_copy, run_cli, sample_path  # noqa: F401  (fixtures)
@@ -131,3 +132,35 @@ async def test_a_write_in_the_review_shows_in_the_portfolio_without_a_restart(
         assert after.health == 97 and after.override is not None and after.interventions == 1
         table = pilot.app.screen.query_one("#buyers")
         assert any(r.buyer_id == buyer and r.health == 97 for r in table.rows)
+
+
+async def test_l_logs_a_check_in_and_the_account_is_rescored(db_copy: Path) -> None:
+    app = make_app(db_copy, Config())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        overdue = [
+            i
+            for i, e in enumerate(screen.entries)
+            if any(w["code"] == "checkin_overdue" for w in e.buyer.warnings)
+        ]
+        assert overdue, "the sample has an account with an overdue check-in"
+        await pilot.press(*["j"] * overdue[0])
+        await settle(pilot)
+        entry = screen.entry
+        touchpoints = len(rows(db_copy, "SELECT 1 FROM touchpoints"))
+        await pilot.press("l")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, forms.LogDialog)
+        late = (dialog.last_day + timedelta(days=1)).isoformat()
+        refused = await submit(pilot, forms.LogDialog, at=late)
+        assert "after the data's last day" in refused.error
+        await submit(pilot, forms.LogDialog, at=dialog.last_day.isoformat(),
+                     note="[b]90-day[/b] call")  # fmt: skip
+        assert isinstance(pilot.app.screen, ReviewScreen)
+        assert len(rows(db_copy, "SELECT 1 FROM touchpoints")) == touchpoints + 1
+        assert rows(db_copy, "SELECT note FROM touchpoints ORDER BY rowid DESC LIMIT 1") == [
+            {"note": "[b]90-day[/b] call"}
+        ]
+        assert screen.entry is entry
+        assert "checkin_overdue" not in {w["code"] for w in entry.buyer.warnings}

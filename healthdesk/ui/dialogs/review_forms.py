@@ -66,6 +66,13 @@ class StatusForm:
 
 
 @dataclass(frozen=True)
+class LogForm:
+    """A touchpoint in DATA.md's columns (the importer checks every value again)."""
+
+    row: dict[str, str]
+
+
+@dataclass(frozen=True)
 class ExportForm:
     fmt: str
     path: Path
@@ -219,6 +226,61 @@ class StatusDialog(FormDialog[StatusForm]):
         note = self.text("note").strip() or None
         check_transition(self.current, status, note)
         return StatusForm(status, None if note is None else check_text(note, "note"))
+
+
+class LogDialog(FormDialog[LogForm]):
+    """What happened with the buyer: a call, email, meeting or check-in, ours or theirs."""
+
+    KINDS = ("check_in", "routine", "review", "request", "complaint", "escalation",
+             "competitor_mention", "new_contact")  # fmt: skip
+    CHANNELS = ("call", "email", "meeting", "chat")
+
+    def __init__(self, name: str, buyer_id: str, last_day: date) -> None:
+        super().__init__(
+            f"Log a touchpoint with {name}",
+            f"On or before {last_day.isoformat()}, the data's last day (import this week's"
+            " exports first for later ones).",
+        )
+        self.buyer_id, self.last_day = buyer_id, last_day
+
+    def fields(self) -> ComposeResult:
+        kinds = [(k.replace("_", " "), k) for k in self.KINDS]
+        channels = [(c, c) for c in self.CHANNELS]
+        directions = [("we reached out", "outbound"), ("they did", "inbound")]
+        yield from _field("Kind", Select(kinds, allow_blank=False, value="check_in", id="kind"))
+        yield from _field(
+            "Channel", Select(channels, allow_blank=False, value="call", id="channel")
+        )
+        yield from _field(
+            "Direction", Select(directions, allow_blank=False, value="outbound", id="direction")
+        )
+        yield from _field(
+            "When (YYYY-MM-DD or YYYY-MM-DDTHH:MM)", Input(self.last_day.isoformat(), id="at")
+        )
+        yield from _field("Their reply at (optional)", Input(id="replied_at"))
+        yield from _field("Note (optional)", Input(id="note"))
+
+    def values(self) -> LogForm:
+        at = self.text("at").strip()
+        try:
+            when = date.fromisoformat(at[:10])
+        except ValueError:
+            raise InvalidInput(f"when {at!r} is not a date like 2026-11-20") from None
+        if when > self.last_day:
+            raise InvalidInput(
+                f"when {at} is after the data's last day {self.last_day.isoformat()}:"
+                " import this week's exports first"
+            )
+        row = {
+            "buyer_id": self.buyer_id,
+            "at": at,
+            "kind": str(self.query_one("#kind", Select).value),
+            "channel": str(self.query_one("#channel", Select).value),
+            "direction": str(self.query_one("#direction", Select).value),
+            "replied_at": self.text("replied_at").strip(),
+            "note": self.text("note").strip(),
+        }
+        return LogForm(row)
 
 
 class SnoozeDialog(FormDialog[SnoozeForm]):

@@ -1,19 +1,17 @@
 """Weekly review: the accounts that need a look this week, one decision each.
 
-Loading and saving live in ``review_io.ReviewBase``; this module is the keys and the
-rendering. Every decision (accept, reviewed, snooze) is written at once. An account
-with several suggestions shows them numbered; ``tab``/``shift+tab`` or ``1``–``9``
-select one (marked ▶), and ``a`` accepts, ``c``/``o``/``d``/``n`` edit, the selected
-one only. ``A`` accepts every suggestion of the account at once.
+Loading and saving live in ``review_io.ReviewBase``, the writes behind the keys in
+``review_actions``; this module is the bindings, the navigation and the rendering.
+Every decision (accept, reviewed, snooze) is written at once. An account with several
+suggestions shows them numbered; ``tab``/``shift+tab`` or ``1``–``9`` select one
+(marked ▶), and ``a`` accepts, ``c``/``o``/``d``/``n``/``t`` edit, the selected one
+only. ``A`` accepts every suggestion of the account at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from sqlite_utils import Database
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -21,16 +19,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import OptionList, Static
 
-from ...domain.report import BuyerReport
-from ..dialogs import review_forms as forms
 from ..widgets.hanging import Hanging
 from ..widgets.keybar import KeyBar
+from .review_actions import ReviewActions
 from .review_detail import entry_blocks
 from .review_entry import prompt
-from .review_io import ReviewBase
 
 
-class ReviewScreen(ReviewBase):
+class ReviewScreen(ReviewActions):
     """The week's review queue; Esc goes back, ``f`` shows the summary."""
 
     HELP_TITLE = "Weekly review keys"
@@ -44,6 +40,7 @@ class ReviewScreen(ReviewBase):
         Binding("n", "edit('note')", "Note", id="review.note"),
         Binding("t", "status", "Task status", id="review.status"),
         Binding("enter", "open_account", "Open", id="review.open"),
+        Binding("l", "log", "Log", id="review.log"),
         Binding("s", "snooze", "Snooze", id="review.snooze"),
         Binding("x", "reviewed", "No action", id="review.reviewed"),
         Binding("h", "override", "Override", id="review.override"),
@@ -157,156 +154,10 @@ class ReviewScreen(ReviewBase):
         detail = self.query_one("#review-detail", VerticalScroll)
         detail.scroll_relative(y=direction * max(detail.size.height - 2, 1), animate=False)
 
-    # Writes: each runs in ReviewBase's thread worker with its own connection.
-
-    def action_accept(self) -> None:
-        """Accept the selected suggestion (an open intervention for it; the account accepted)."""
-        entry = self.entry
-        slot = entry.slot() if entry else None
-        if entry is None or slot is None:
-            self.notify("No suggested action here: x marks it reviewed, s snoozes it.")
-            return
-        if slot.suggestion is None:
-            assert (
-                slot.intervention is not None
-            )  # a slot always has a suggestion or an intervention
-            self.notify(f"#{slot.intervention['id']} is already open: c, o, d, n edit it.")
-            return
-        self._accept(entry.buyer, [slot.suggestion], f"Accepted {slot.suggestion.action}")
-
-    def action_accept_all(self) -> None:
-        entry = self.entry
-        if entry is None or not entry.suggestions:
-            self.notify("No suggested action here: x marks it reviewed, s snoozes it.")
-            return
-        self._accept(entry.buyer, list(entry.suggestions), "Accepted every suggestion")
-
-    def _accept(self, buyer: BuyerReport, suggestions: list, notice: str) -> None:
-        from ...store import interventions as store
-
-        week, owner = self.week, self._owner(buyer)
-        if week is None:
-            return
-
-        def accept(db: Database, buyer: BuyerReport) -> None:
-            for suggestion in suggestions:
-                store.upsert(db, suggestion, owner, week, buyer.health)
-            store.record_review(db, week, buyer.buyer_id, "accepted")
-
-        self.save(f"{notice} for {buyer.name}", accept)
-
-    def _owner(self, buyer: BuyerReport) -> str:
-        """The account's manager when that is a valid login, else the console's user."""
-        from ...domain.interventions import InvalidInput, check_owner
-
-        try:
-            return check_owner(buyer.owner)
-        except InvalidInput:
-            return self.app.owner
-
-    def _edit(
-        self,
-        dialog: Callable[[dict], forms.FormDialog],
-        notice: str,
-        write: Callable[[Database, dict, Any], Any],
-    ) -> None:
-        """Open ``dialog`` for the selected intervention, then store its answer."""
-        entry = self.entry
-        target = entry.target() if entry else None
-        if entry is None or target is None:
-            self.notify("Accept the selected suggestion first (a): it has no open intervention.")
-            return
-
-        def done(value: Any) -> None:
-            if value is not None:
-                self.save(notice, lambda db, _: write(db, target, value))
-
-        self.app.push_screen(dialog(target), done)
-
-    def action_edit(self, what: str) -> None:
-        from ...store.interventions import add_note, edit
-
-        week = self.week or 0
-        if what == "note":
-            self._edit(lambda t: forms.NoteDialog(f"On #{t['id']}: {t['action']}"), "Note added",
-                       lambda db, t, v: add_note(db, t["id"], v))  # fmt: skip
-            return
-        dialog = {
-            "action": lambda t: forms.ActionDialog(t["action"]),
-            "owner": lambda t: forms.OwnerDialog(t["owner"] or ""),
-            "due_on": lambda t: forms.DueDialog(t["due_on"] or "", week),
-        }[what]
-
-        def write(db: Database, target: dict, value: Any) -> None:
-            text = value.isoformat() if isinstance(value, date) else value
-            edit(db, target["id"], week, **{what: text})
-
-        self._edit(dialog, f"{what.replace('_on', ' date').capitalize()} changed", write)
-
-    def action_status(self) -> None:
-        """Set the selected task in progress, done or dismissed (with an outcome)."""
-        from ...store.interventions import set_status
-
-        week = self.week or 0
-        health = self.entry.buyer.health if self.entry else None
-        self._edit(
-            lambda t: forms.StatusDialog(f"#{t['id']}: {t['action']}", t["status"]),
-            "Task status changed",
-            lambda db, t, v: set_status(db, t["id"], v.status, v.note, week, health),
-        )
-
     def action_open_account(self) -> None:
         """The account screen; Esc comes back to this place in the queue."""
         if self.entry is not None:
             self.app.open_account(self.entry.buyer.buyer_id)
-
-    def action_snooze(self) -> None:
-        from ...store import interventions as store
-
-        entry, week = self.entry, self.week
-        if entry is None or week is None:
-            return
-
-        def done(form: forms.SnoozeForm | None) -> None:
-            if form is None:
-                return
-
-            def write(db: Database, buyer: BuyerReport) -> None:
-                store.snooze(db, buyer.buyer_id, form.until_on, form.reason, week, buyer.band)
-                store.record_review(db, week, buyer.buyer_id, "snoozed")
-
-            self.save(f"Snoozed until {form.until_on.isoformat()}", write)
-
-        self.app.push_screen(forms.SnoozeDialog(entry.buyer.name, week), done)
-
-    def action_reviewed(self) -> None:
-        from ...store.interventions import record_review
-
-        if self.entry is not None and self.week is not None:
-            week = self.week
-            self.save(
-                "Reviewed, no action", lambda db, b: record_review(db, week, b.buyer_id, "reviewed")
-            )
-
-    def action_override(self) -> None:
-        from ...store.interventions import set_override
-
-        entry, week = self.entry, self.week
-        if entry is None or week is None:
-            return
-        computed = (entry.buyer.override or {}).get("computed_health", entry.buyer.health)
-
-        def done(form: forms.OverrideForm | None) -> None:
-            if form is not None:
-                self.save(
-                    f"Health set to {form.health}",
-                    lambda db, b: set_override(
-                        db, b.buyer_id, form.health, form.reason, form.expires_on, week
-                    ),
-                    refresh=True,
-                )
-
-        self.app.push_screen(forms.OverrideDialog(entry.buyer.name, int(computed), week), done)
 
     def action_finish(self) -> None:
         from .review_summary import ReviewSummary
