@@ -164,3 +164,29 @@ async def test_l_logs_a_check_in_and_the_account_is_rescored(db_copy: Path) -> N
         ]
         assert screen.entry is entry
         assert "checkin_overdue" not in {w["code"] for w in entry.buyer.warnings}
+
+
+async def test_v_confirms_an_incident_fix_from_the_incident_log(db_copy: Path) -> None:
+    from healthdesk.ui.screens.incidents import IncidentsScreen
+
+    app = make_app(db_copy, Config())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, IncidentsScreen)
+        target = next(i for i in screen.incidents if i.status == "unconfirmed")
+        assert screen.table.move_to(target.incident_id)
+        await pilot.press("v")
+        await settle(pilot)
+        refused = await submit(pilot, forms.ConfirmDialog, confirmed_at="2999-01-01")
+        assert "after the data's last day" in refused.error
+        day = pilot.app.screen.last_day.isoformat()
+        await submit(pilot, forms.ConfirmDialog, confirmed_at=day)
+        await settle(pilot)
+        assert rows(db_copy, "SELECT confirmed_at FROM incidents WHERE incident_id = ?",
+                    (target.incident_id,))[0]["confirmed_at"].startswith(day)  # fmt: skip
+        assert next(i for i in screen.incidents if i.incident_id == target.incident_id).status == (
+            "confirmed"
+        )

@@ -283,6 +283,35 @@ class LogDialog(FormDialog[LogForm]):
         return LogForm(row)
 
 
+class ConfirmDialog(FormDialog[tuple[str | None, str]]):
+    """The buyer confirmed an incident's fix: when (and when it was resolved, if the
+    data has no resolution yet). Gives ``(resolved_at or None, confirmed_at)``."""
+
+    def __init__(self, incident_id: str, summary: str, resolved: bool, last_day: date) -> None:
+        super().__init__(f"Confirm {incident_id} resolved", summary)
+        self.resolved, self.last_day = resolved, last_day
+
+    def fields(self) -> ComposeResult:
+        if not self.resolved:
+            yield from _field("Resolved on (YYYY-MM-DD)", Input(id="resolved_at"))
+        yield from _field("Confirmed by the buyer on (YYYY-MM-DD)",
+                          Input(self.last_day.isoformat(), id="confirmed_at"))  # fmt: skip
+
+    def values(self) -> tuple[str | None, str]:
+        resolved = None if self.resolved else self._day("resolved_at", "resolved on")
+        return resolved, self._day("confirmed_at", "confirmed on")
+
+    def _day(self, field: str, what: str) -> str:
+        raw = self.text(field).strip()
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError:
+            raise InvalidInput(f"{what} {raw!r} is not a date like 2026-11-20") from None
+        if day > self.last_day:
+            raise InvalidInput(f"{what} {raw} is after the data's last day {self.last_day}")
+        return raw
+
+
 class SnoozeDialog(FormDialog[SnoozeForm]):
     """Out of the queue until a date; back early if the account's band worsens."""
 

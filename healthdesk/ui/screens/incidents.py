@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
@@ -98,6 +100,7 @@ class IncidentsScreen(WeekScreen):
     OWN_READS = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "status", "Status", id="incidents.status"),
+        Binding("v", "confirm", "Confirm fix", id="incidents.confirm"),
         Binding("s", "sort(1)", "Sort", id="incidents.sort_next"),
         Binding("S", "sort(-1)", "Sort back", show=False, id="incidents.sort_previous"),
         Binding("r", "reverse", "Reverse", show=False, id="incidents.reverse"),
@@ -197,9 +200,70 @@ class IncidentsScreen(WeekScreen):
         self.table.sort_reverse = not self.table.sort_reverse
         self.apply()
 
+    def action_confirm(self) -> None:
+        """The buyer confirmed the fix of the highlighted incident: stored, rescored."""
+        from ..dialogs.review_forms import ConfirmDialog
+
+        incident = self.table.row
+        if incident is None:
+            return
+        if incident.status == "confirmed":
+            self.notify(f"{incident.incident_id} is already confirmed.", markup=False)
+            return
+        last = _last_day(self.app.db_path)
+        resolved = incident.status == "unconfirmed"
+        dialog = ConfirmDialog(incident.incident_id, incident.summary, resolved, last)
+        self.app.push_screen(dialog, lambda answer: self._confirm(incident, answer))
+
+    def _confirm(self, incident: Incident, answer: tuple[str | None, str] | None) -> None:
+        if answer is not None:
+            self._write_confirm(incident.incident_id, *answer)
+
+    @work(thread=True, group="incidents-write", exit_on_error=False)
+    def _write_confirm(self, incident_id: str, resolved_at: str | None, confirmed_at: str) -> None:
+        from ... import logbook
+        from ...domain.interventions import InvalidInput
+        from ...store.db import open_db
+
+        app = self.app
+        try:
+            db = open_db(app.db_path)
+            try:
+                logbook.confirm_incident(db, app.config, incident_id, resolved_at, confirmed_at)
+            finally:
+                db.close()
+        except InvalidInput as exc:
+            app.call_from_thread(app.notify, str(exc), severity="error", markup=False)
+            return
+        except Exception as exc:  # shown on screen: a failed write must not end the console
+            app.call_from_thread(
+                app.notify, f"could not save: {exc}", severity="error", markup=False
+            )
+            return
+        app.call_from_thread(self._confirmed, incident_id)
+
+    def _confirmed(self, incident_id: str) -> None:
+        self.notify(f"{incident_id} confirmed resolved", timeout=3, markup=False)
+        self.app.reread()
+        if self.app.week is not None:
+            self.load(self.app.week)
+
     @on(VirtualTable.Selected, "#incident-log")
     def _open(self, event: VirtualTable.Selected) -> None:
         self.app.open_account(event.row.buyer_id)
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def _last_day(path: Path) -> date:
+    """The data's last day: a confirmation cannot be dated after it."""
+    from ...store.db import open_db
+    from ...store.imports import activity_through
+
+    db = open_db(path)
+    try:
+        last = activity_through(db)
+    finally:
+        db.close()
+    return date.fromordinal(last) if last is not None else date.max
