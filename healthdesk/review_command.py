@@ -33,8 +33,10 @@ def review(context: Context, week: str | None, owner: str | None, reason: str | 
     """The week's review queue in the console's order, with reasons and suggestions."""
     from . import review_views, weekly_review
     from .domain.interventions import check_owner
+    from .domain.review_queue import check_reason
 
     owner = None if owner is None else check_owner(owner)
+    reason = None if reason is None else check_reason(reason)
     week_no = parse_week(week)
     result = context.read(lambda db, config: weekly_review.load(db, config, week_no))
     queue = review_views.filtered(result.queue, owner, reason)

@@ -175,15 +175,16 @@ def check_text(value: str | None, what: str = "reason") -> str:
     return text
 
 
-def check_due(value: date | str, week: int) -> date:
-    """A due date on or after the as-of week's Monday (a past due date is a typo)."""
+def check_due(value: date | str, week: int, what: str = "due date") -> date:
+    """A date on or after the as-of week's Monday (a past due date is a typo); ``what``
+    names it in the message ("expiry", "snooze end")."""
     try:
         due = value if isinstance(value, date) else date.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidInput(f"due date {value!r} is not a date like 2026-11-20") from None
+        raise InvalidInput(f"{what} {value!r} is not a date like 2026-11-20") from None
     if due < monday(week):
         raise InvalidInput(
-            f"due date {due.isoformat()} is before the week of {monday(week).isoformat()}"
+            f"{what} {due.isoformat()} is before the week of {monday(week).isoformat()}"
         )
     return due
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .interventions import BAND_ORDER, Snooze, Task
+from .interventions import BAND_ORDER, InvalidInput, Snooze, Task
 from .responsiveness import Reply
 from .responsiveness import words as reply_words
 from .weeks import monday
@@ -167,6 +167,16 @@ def attention(buyer: BuyerReport, before: BuyerReport | None) -> list[Reason]:
     if buyer.phase == "drift" and codes:
         reasons.append(Reason("drift", f"drift zone with {len(codes)} warning(s)"))
     return reasons
+
+
+def check_reason(reason: str) -> str:
+    """A reason code ``--reason`` can filter on, or a message listing them."""
+    from .details import DETAIL  # the warning codes, loaded on use (numpy)
+
+    known = tuple(dict.fromkeys((*REASON_CODES, *DETAIL)))
+    if reason not in known:
+        raise InvalidInput(f"--reason {reason!r} is not one of: {', '.join(known)}")
+    return reason
 
 
 def matches(item: QueueItem, reason: str) -> bool:

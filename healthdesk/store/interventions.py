@@ -250,7 +250,7 @@ def set_override(
         "health": rules.check_health(health),
         "reason": rules.check_text(reason),
         "week": week,
-        "expires_on": rules.check_due(expires_on, week).isoformat(),
+        "expires_on": rules.check_due(expires_on, week, "expiry").isoformat(),
     }
     with db.atomic():
         _check_buyer(db, buyer_id)
@@ -299,7 +299,7 @@ def snooze(
         "buyer_id": buyer_id,
         "week": week,
         "band": rules.check_choice(band, rules.BAND_ORDER, "band"),
-        "until_on": rules.check_due(until_on, week).isoformat(),
+        "until_on": rules.check_due(until_on, week, "snooze end").isoformat(),
         "reason": rules.check_text(reason),
     }
     with db.atomic():

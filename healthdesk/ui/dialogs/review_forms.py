@@ -144,11 +144,7 @@ def _field(label: str, widget: Input | Select | Checkbox) -> ComposeResult:
 
 
 def _date(value: str, week: int, what: str) -> date:
-    """``check_due`` with the field's own name in the message."""
-    try:
-        return check_due(value, week)
-    except InvalidInput as exc:
-        raise InvalidInput(str(exc).replace("due date", what, 1)) from None
+    return check_due(value, week, what)
 
 
 class ActionDialog(FormDialog[str]):
