@@ -190,3 +190,28 @@ async def test_v_confirms_an_incident_fix_from_the_incident_log(db_copy: Path) -
         assert next(i for i in screen.incidents if i.incident_id == target.incident_id).status == (
             "confirmed"
         )
+
+
+async def test_the_summary_shows_how_acted_on_accounts_moved(db_copy: Path) -> None:
+    from healthdesk.store import interventions as store
+    from healthdesk.store.db import open_db
+    from healthdesk.ui.screens.review_summary import ReviewSummary
+
+    app = make_app(db_copy, Config())
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        week, buyer = screen.week, screen.entries[0].buyer.buyer_id
+        db = open_db(db_copy)
+        try:
+            store.record_review(db, week - 1, buyer, "accepted")
+        finally:
+            db.close()
+        await pilot.press("f")
+        await settle(pilot)
+        summary = pilot.app.screen
+        assert isinstance(summary, ReviewSummary) and summary.summary is not None
+        follow = summary.summary.follow_through
+        assert follow is not None and follow["acted"]["accounts"] == 1
+        assert follow["not_acted"]["accounts"] == 0
+        shown = str(summary.query_one("#summary-body").content)
+        assert "Follow-through (earlier reviews)" in shown and "acted on 1:" in shown

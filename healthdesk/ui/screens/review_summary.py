@@ -9,7 +9,7 @@ is listed with the model's number beside it, worded as in the review's account p
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -22,6 +22,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from ...domain.interventions import follow_through_summary
 from ...domain.weeks import label
 from ..format import BAND_LABEL, OVERRIDDEN
 from ..widgets.hanging import Block, Hanging, line
@@ -49,6 +50,8 @@ class Summary:
     again: list[str]
     gone: list[str]
     overridden: list[Content]
+    follow_through: dict[str, dict[str, float | int]] | None = None
+    """Acted on vs not over the last reviews (``follow_through_summary``), if any."""
 
 
 def summarize(
@@ -118,6 +121,17 @@ def summary_text(s: Summary) -> list[Block]:
             f"health overrides set {s.overrides}"
         ),
     ]
+    if s.follow_through is not None:
+        acted, rest = s.follow_through["acted"], s.follow_through["not_acted"]
+        blocks += [
+            line(),
+            line(Content.styled("Follow-through (earlier reviews)", "bold $text-accent")),
+            line(
+                f"  acted on {acted['accounts']}: health {acted['mean_health_change']:+.1f}"
+                f" on average since · left alone or snoozed {rest['accounts']}:"
+                f" {rest['mean_health_change']:+.1f}"
+            ),
+        ]
     for title, items in (("Health set by a person", s.overridden), ("Still to review", s.pending)):
         if items:
             blocks += [line(), *bullets(title, items)]
@@ -248,6 +262,8 @@ class ReviewSummary(ConsoleScreen):
                 previous = store.reviewed(db, self.week - 1)
                 stored = store.for_week(db, self.week)
                 overrides = sum(o.week == self.week for o in store.overrides(db))
+                since = self.week - self.app.config.review.follow_through_weeks
+                follow = store.follow_through(db, since, self.week)
             finally:
                 db.close()
         except Exception as exc:  # shown on screen: a bad read must not end the console
@@ -257,6 +273,8 @@ class ReviewSummary(ConsoleScreen):
         summary = summarize(
             self.week, self.entries, self.before, outcomes, previous, stored, overrides
         )
+        if follow:
+            summary = replace(summary, follow_through=follow_through_summary(follow))
         self.post_message(SummaryLoaded(summary))
 
     @on(SummaryLoaded)
