@@ -100,6 +100,9 @@ class Payment:
     slip_window_weeks: int = 26
     slip_days: int = 10
     slip_invoices: int = 3
+    stale_weeks: int = 14
+    """No invoice issued to a buyer for this many weeks while it took leads: its billing
+    data is stale (an old export), so payment is left out rather than read as unpaid."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,9 @@ class Engagement:
     drop_points: float = 0.30
     silence_days: int = 30
     silence_min_outbound: int = 2
+    stale_weeks: int = 13
+    """No touchpoint either way for this many weeks while the buyer took leads: the CRM
+    log is stale, so engagement is left out rather than read as silence."""
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,8 @@ def lookback_weeks(config: Config) -> int:
         c.returns.recent_weeks + c.returns.baseline_weeks,
         2 * c.engagement.window_weeks,
         c.payment.slip_window_weeks,
+        c.payment.stale_weeks,
+        c.engagement.stale_weeks,
         c.concentration.window_weeks,
         *(w for f in dataclasses.fields(c.signals) if (w := getattr(c.signals, f.name)) > 2),
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..config import Config
-from .ledger import NO_DAY, Array, Floats, Ints
+from .ledger import NO_DAY, Array, Bools, Floats, Ints
 from .rhythm import Reading
 from .window import AsOf, ramp, safe_ratio
 
@@ -148,15 +148,30 @@ def payment(at: AsOf, config: Config, buyers: int) -> Component:
     np.minimum.at(worst_score, owner, score_each[idx])
     worst = _argworst(owner, late[idx], idx, buyers)
     score = np.where(np.isnan(mean), np.nan, 0.5 * mean + 0.5 * worst_score)
+    stale, last_issued = _billing_stale(at, p.stale_weeks, buyers)
     return Component(
-        score,
+        np.where(stale, np.nan, score),
         {
+            "stale": stale,
+            "last_issued": last_issued,
             "invoices": np.bincount(owner, minlength=buyers),
             "worst_invoice": worst,
             "worst_days_late": np.where(worst >= 0, np.append(late, np.nan)[worst], np.nan),
             "unpaid_past_due": np.bincount(owner, unpaid[idx], buyers),
         },
     )
+
+
+def _billing_stale(at: AsOf, weeks: int, buyers: int) -> tuple[Bools, Ints]:
+    """Buyers billed before but issued no invoice in the last ``weeks`` weeks while they
+    took leads (the billing export stops short), and each buyer's last issue day."""
+    inv = at.ledger.invoices
+    seen = inv.issued <= at.day
+    last = np.zeros(buyers, dtype=np.int64)
+    np.maximum.at(last, inv.buyer[seen], inv.issued[seen])
+    cutoff = at.day - 7 * weeks
+    stale = (last > 0) & (last <= cutoff) & (at.total("leads", weeks) > 0)
+    return stale, last
 
 
 def _argworst(owner: Ints, late: Floats, idx: Ints, buyers: int) -> Ints:
@@ -208,9 +223,12 @@ def engagement(at: AsOf, config: Config, ever_touched: np.ndarray) -> Component:
         np.nan_to_num(silence, nan=0.0), *SILENCE_DAYS_PENALTY
     )
     score = np.where(ever_touched, np.clip(base - penalty, 0, 100), np.nan)
+    quiet = at.total("outbound", e.stale_weeks) + at.total("inbound", e.stale_weeks) == 0
+    stale = ever_touched & quiet & (at.total("leads", e.stale_weeks) > 0)
     return Component(
-        score,
+        np.where(stale, np.nan, score),
         {
+            "stale": stale,
             "outbound": outbound,
             "reply_rate": rate,
             "previous_reply_rate": prev_rate,

@@ -67,6 +67,18 @@ def _evidence(s: WeekScores, led: Ledger, b: int, name: str) -> str:
         if i["stopped"][b]:
             text += "; stopped against its own rhythm"
         return text
+    if name == "payment" and i["stale"][b]:
+        last = date.fromordinal(int(i["last_issued"][b]))
+        return (
+            f"stale: no invoice issued since {last} while the buyer took leads (is the billing"
+            " export up to date?); left out of health"
+        )
+    if name == "engagement" and i["stale"][b]:
+        weeks = s.config.engagement.stale_weeks
+        return (
+            f"stale: no touchpoint logged in {weeks} weeks while the buyer took leads (is the"
+            " CRM export up to date?); left out of health"
+        )
     if name == "payment":
         text = f"{int(i['invoices'][b])} invoices due in window"
         worst = int(i["worst_invoice"][b])
@@ -102,6 +114,12 @@ def _evidence(s: WeekScores, led: Ledger, b: int, name: str) -> str:
     return f"{new} new product(s) in {weeks} weeks; volume {volume} 110% of contract"
 
 
+def _stale(s: WeekScores, name: str, b: int) -> bool:
+    """The component's source went quiet while the buyer bought (see ``components``)."""
+    stale = s.scores[name].inputs.get("stale")
+    return bool(stale[b]) if stale is not None else False
+
+
 def explain(s: WeekScores, prev: WeekScores | None, led: Ledger, b: int) -> Why:
     """Explain buyer row ``b`` in week ``s`` (``prev`` is the week before, if scored)."""
     rows: list[ComponentWhy] = []
@@ -119,7 +137,9 @@ def explain(s: WeekScores, prev: WeekScores | None, led: Ledger, b: int) -> Why:
                 weight=round(weight, 4),
                 contribution=round(contribution, 2),
                 change=round(contribution - before, 2),
-                evidence=_evidence(s, led, b, name) if not np.isnan(score) else "no data: left out",
+                evidence=_evidence(s, led, b, name)
+                if not np.isnan(score) or _stale(s, name, b)
+                else "no data: left out",
             )
         )
     capped = float(s.cap[b]) < float(s.raw[b])

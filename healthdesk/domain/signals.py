@@ -186,12 +186,14 @@ def detect(
         eng["recent_outbound"] >= e.silence_min_outbound
     )
     flags = {
-        "payment_late": np.nan_to_num(pay["worst_days_late"]) > config.payment.late_days,
-        "terms_slip": slip,
+        # Stale billing or CRM data (an old export) raises no payment or silence warning.
+        "payment_late": (np.nan_to_num(pay["worst_days_late"]) > config.payment.late_days)
+        & ~pay["stale"],
+        "terms_slip": slip & ~pay["stale"],
         "volume_decline": (np.nan_to_num(vol["trend"], nan=1.0) <= config.volume.decline_ratio)
         & (vol["reliability"] >= config.volume.min_reliability),
         "returns_rising": rising,
-        "engagement_drop": dropped | silent,
+        "engagement_drop": (dropped | silent) & ~eng["stale"],
         "complaint_escalation": (escalations > 0)
         | ((complaints >= s.complaint_min) & (complaints > prev_complaints)),
         "competitor_mention": competitor > 0,
