@@ -23,6 +23,16 @@ class ConfigError(ValueError):
     """A config file or value a user must fix; the message names the key."""
 
 
+REMOVED = {
+    "volume.stopped_weeks": "the rhythm hold replaced the 3-week stop cap (see [rhythm])",
+    "volume.stopped_cap": "the rhythm hold replaced the 3-week stop cap (see [rhythm])",
+    "payment.slip_invoices": "no scoring ever read it; terms_slip compares the windows'"
+    " mean days to pay (payment.slip_window_weeks, payment.slip_days)",
+}
+"""Keys an older config may still set, and why they went: naming one is an error, not a
+silent no-op, so a file written for the old scoring is fixed rather than trusted."""
+
+
 @dataclass(frozen=True)
 class Weights:
     """Relative weight of each health component; absent components are re-weighted."""
@@ -99,7 +109,6 @@ class Payment:
     late_days: int = 15
     slip_window_weeks: int = 26
     slip_days: int = 10
-    slip_invoices: int = 3
 
 
 @dataclass(frozen=True)
@@ -301,6 +310,9 @@ def _build(cls: type, data: dict[str, Any], prefix: str) -> Any:
     for key, value in data.items():
         path = f"{prefix}{key}"
         if key not in fields:
+            removed = REMOVED.get(".".join(path.split(".")[-2:]))  # a segment's too
+            if removed:
+                raise ConfigError(f"config key '{path}' is no longer read: {removed}")
             raise ConfigError(f"unknown config key '{path}'")
         if cls is Config and key == "segments":
             continue
@@ -336,7 +348,7 @@ def _check(config: Config) -> None:
         section = getattr(config, name)
         for f in dataclasses.fields(section):
             value = getattr(section, f.name)
-            if f.name.endswith(("_weeks", "window_days", "_invoices")) and value < 1:
+            if f.name.endswith(("_weeks", "window_days")) and value < 1:
                 raise ConfigError(f"config key '{name}.{f.name}' must be at least 1, got {value}")
     for key in (
         "checkins.grace_days",

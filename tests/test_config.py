@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,16 @@ def test_a_folder_named_like_the_config_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "healthdesk.toml").mkdir()
     with pytest.raises(ConfigError, match="not a regular file"):
         load_config(tmp_path / "healthdesk.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("[payment]\nslip_invoices = 3\n", "payment.slip_invoices"),
+        ("[volume]\nstopped_weeks = 3\n", "volume.stopped_weeks"),
+        ("[segments.solar.payment]\nslip_invoices = 2\n", "segments.solar.payment.slip_invoices"),
+    ],
+)
+def test_a_removed_key_is_an_error_naming_it(tmp_path: Path, text: str, key: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(f"'{key}' is no longer read")):
+        load_config(write(tmp_path, text))
