@@ -117,6 +117,7 @@ REVIEW: dict[str, object] = {
 
 NOT_SCORING = {
     "owner": "healthdesk/ui",
+    "keys": "healthdesk/ui",
 }
 """Console settings no score or list reads, and where they are read (checked by name)."""
 

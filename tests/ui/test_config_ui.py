@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from textual.content import Content
+from textual.widgets import Input
 from ui_support import OWNER, lines, settle, text
 
 from healthdesk import engine
-from healthdesk.config import Bands, Concentration, Config, Payment
+from healthdesk.config import Bands, Concentration, Config, ConfigError, Payment
 from healthdesk.domain.bands import band_of
 from healthdesk.domain.scoring import COMPONENTS
 from healthdesk.store.db import open_db
 from healthdesk.store.records import Invoice
 from healthdesk.ui import format as fmt
 from healthdesk.ui.app import make_app
+from healthdesk.ui.dialogs.help import HelpScreen
+from healthdesk.ui.keymap import binding_ids
 from healthdesk.ui.screens import account_text
 from healthdesk.ui.screens.account import AccountScreen
 from healthdesk.ui.screens.concentration import ConcentrationScreen
+from healthdesk.ui.widgets.keybar import KeyBar
 from healthdesk.ui.widgets.table import VirtualTable
 
 CONFIG = Config(
@@ -102,3 +107,40 @@ def test_an_invoice_is_red_only_past_the_configured_late_days() -> None:
         [row] = [r for r in rows if f"+{late}d" in r]
         index = shown.plain.index(row) + row.index(f"+{late}d")
         assert fmt.TONE_STYLE[tone] in style_at(shown, index)
+
+
+async def test_a_remapped_key_works_and_shows_in_help_and_the_key_bar(portfolio_db: Path) -> None:
+    config = Config(owner=OWNER, keys=(("app.help", "f1"), ("portfolio.filter", "f")))
+    app = make_app(db=portfolio_db, config=config)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#buyers", VirtualTable)
+        total = len(table.rows)
+        await pilot.press("slash")  # the old key no longer opens the filter
+        assert table.has_focus
+        await pilot.press("f")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"medicare")
+        assert 0 < len(table.rows) < total
+        await pilot.press("enter", "escape")
+        assert len(table.rows) == total
+        assert " f Filter" in str(app.screen.query_one(KeyBar).content)
+        await pilot.press("question_mark")  # help moved to f1
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        shown = text(pilot, "#help-text").splitlines()
+        assert any(line.split() == ["f", "Filter"] for line in shown), shown
+        assert not any(line.startswith("/ ") for line in shown)
+
+
+def test_a_bad_keys_table_stops_the_console_before_it_opens(portfolio_db: Path) -> None:
+    with pytest.raises(ConfigError, match=re.escape('keys."portfolio.fitler"')):
+        make_app(db=portfolio_db, config=Config(keys=(("portfolio.fitler", "f"),)))
+
+
+def test_the_readme_lists_every_binding_id() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    missing = [i for i in sorted(binding_ids()) if f"`{i}`" not in section and "pick_" not in i]
+    assert missing == []
