@@ -124,7 +124,12 @@ def config_cmd(context: Context) -> None:
     """Print the active configuration as TOML."""
     from .config import to_toml
 
-    click.echo(to_toml(context.config()), nl=False)
+    config = context.config()
+    if config.keys:  # the console's bindings checked, so a bad [keys] table shows here too
+        from .ui.keymap import check
+
+        check(config.keys)
+    click.echo(to_toml(config), nl=False)
 
 
 @main.command()

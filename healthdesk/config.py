@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,16 @@ one is a typo (and would overflow the week arithmetic)."""
 
 class ConfigError(ValueError):
     """A config file or value a user must fix; the message names the key."""
+
+
+REMOVED = {
+    "volume.stopped_weeks": "the rhythm hold replaced the 3-week stop cap (see [rhythm])",
+    "volume.stopped_cap": "the rhythm hold replaced the 3-week stop cap (see [rhythm])",
+    "payment.slip_invoices": "no scoring ever read it; terms_slip compares the windows'"
+    " mean days to pay (payment.slip_window_weeks, payment.slip_days)",
+}
+"""Keys an older config may still set, and why they went: naming one is an error, not a
+silent no-op, so a file written for the old scoring is fixed rather than trusted."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +110,6 @@ class Payment:
     late_days: int = 15
     slip_window_weeks: int = 26
     slip_days: int = 10
-    slip_invoices: int = 3
     stale_weeks: int = 14
     """No invoice issued to a buyer for this many weeks while it took leads: its billing
     data is stale (an old export), so payment is left out rather than read as unpaid."""
@@ -228,6 +238,15 @@ class Config:
     backtest: Backtest = field(default_factory=Backtest)
     segments: tuple[Segment, ...] = ()
     owner: str | None = None
+    keys: tuple[tuple[str, str], ...] = ()
+    """The console's remapped keys, ``[keys]`` in the file: (binding id, key or
+    comma-separated keys) pairs, sorted by id, applied with Textual's keymap. The
+    console checks the ids and key names (``healthdesk.ui.keymap``); no score reads them."""
+
+    @property
+    def keymap(self) -> dict[str, str]:
+        """``keys`` as Textual's keymap: binding id → keys."""
+        return dict(self.keys)
 
     def segment_of(self, vertical: str) -> Segment | None:
         """The segment scoring buyers of ``vertical`` (case-insensitive), if any."""
@@ -237,9 +256,9 @@ class Config:
     def fingerprint(self) -> str:
         """A stable text of every value scoring reads, so stored scores know which config
         made them (the backtest's labelling, the review's windows and the console's owner
-        change no score)."""
+        and keys change no score)."""
         values = dataclasses.asdict(self)
-        for unscored in ("backtest", "owner", "review"):
+        for unscored in ("backtest", "owner", "review", "keys"):
             values.pop(unscored)
         return repr(values)
 
@@ -305,14 +324,46 @@ def _segments(base: Config, data: Any) -> tuple[Segment, ...]:
     return tuple(out)
 
 
+BINDING_ID = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
+"""How the console names its bindings: ``screen.action`` (``portfolio.filter``)."""
+
+
+def _keys(data: Any) -> tuple[tuple[str, str], ...]:
+    """The ``[keys]`` table: binding id → key (or comma-separated keys), both text."""
+    if not isinstance(data, dict):
+        raise ConfigError(
+            'config key \'keys\' must be a table like [keys] "portfolio.filter" = "f"'
+        )
+    out = []
+    for binding, keys in data.items():
+        path = f"keys.{_toml_value(binding)}"
+        if not BINDING_ID.fullmatch(binding):
+            raise ConfigError(
+                f"config key '{path}' is not a binding id like \"portfolio.filter\""
+                " (the help screen's keys; ids are listed in the README)"
+            )
+        if not isinstance(keys, str) or not all(k.strip() for k in keys.split(",")):
+            raise ConfigError(
+                f'config key \'{path}\' must be a key like "f" or "f,ctrl+f", got {keys!r}'
+            )
+        out.append((binding, ",".join(k.strip() for k in keys.split(","))))
+    return tuple(sorted(out))
+
+
 def _build(cls: type, data: dict[str, Any], prefix: str) -> Any:
     fields = {f.name: f for f in dataclasses.fields(cls)}
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         path = f"{prefix}{key}"
         if key not in fields:
+            removed = REMOVED.get(".".join(path.split(".")[-2:]))  # a segment's too
+            if removed:
+                raise ConfigError(f"config key '{path}' is no longer read: {removed}")
             raise ConfigError(f"unknown config key '{path}'")
         if cls is Config and key == "segments":
+            continue
+        if cls is Config and key == "keys":
+            kwargs[key] = _keys(value)
             continue
         f = fields[key]
         # Every config field has a default or a factory (never both): the one it has.
@@ -346,7 +397,7 @@ def _check(config: Config) -> None:
         section = getattr(config, name)
         for f in dataclasses.fields(section):
             value = getattr(section, f.name)
-            if f.name.endswith(("_weeks", "window_days", "_invoices")) and value < 1:
+            if f.name.endswith(("_weeks", "window_days")) and value < 1:
                 raise ConfigError(f"config key '{name}.{f.name}' must be at least 1, got {value}")
     for key in (
         "checkins.grace_days",
@@ -430,6 +481,7 @@ def to_toml(config: Config) -> str:
     lines: list[str] = []
     top = dataclasses.asdict(config)
     top.pop("segments")
+    keys = top.pop("keys")
     for key, value in top.items():
         if not isinstance(value, dict) and value is not None:
             lines.append(f"{key} = {_toml_value(value)}")
@@ -437,6 +489,8 @@ def to_toml(config: Config) -> str:
         if isinstance(value, dict):
             lines.append(f"\n[{key}]")
             lines.extend(f"{k} = {_toml_value(v)}" for k, v in value.items() if v is not None)
+    lines.append("\n[keys]  # binding id = key(s); see the help screen (?) for what each does")
+    lines.extend(f"{_toml_value(binding)} = {_toml_value(key)}" for binding, key in keys)
     for segment in config.segments:
         for name in SEGMENT_SECTIONS:
             mine = dataclasses.asdict(getattr(segment.config, name))

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from healthdesk.cli import main
 from healthdesk.config import Config, ConfigError, load_config, to_toml
 
 
@@ -142,3 +145,48 @@ def test_a_folder_named_like_the_config_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "healthdesk.toml").mkdir()
     with pytest.raises(ConfigError, match="not a regular file"):
         load_config(tmp_path / "healthdesk.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("[payment]\nslip_invoices = 3\n", "payment.slip_invoices"),
+        ("[volume]\nstopped_weeks = 3\n", "volume.stopped_weeks"),
+        ("[segments.solar.payment]\nslip_invoices = 2\n", "segments.solar.payment.slip_invoices"),
+    ],
+)
+def test_a_removed_key_is_an_error_naming_it(tmp_path: Path, text: str, key: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(f"'{key}' is no longer read")):
+        load_config(write(tmp_path, text))
+
+
+def test_keys_round_trip_and_change_no_fingerprint(tmp_path: Path) -> None:
+    text = '[keys]\n"portfolio.filter" = "f"\n"app.help" = "?, f1"\n'
+    config = load_config(write(tmp_path, text))
+    assert config.keymap == {"app.help": "?,f1", "portfolio.filter": "f"}
+    assert config.fingerprint() == Config().fingerprint()  # no score reads a key
+    assert load_config(write(tmp_path, to_toml(config))) == config
+    assert "\n[keys]" in to_toml(Config())  # printed even when empty, so it can be found
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "says"),
+    [
+        ('[keys]\n"portfolio.fitler" = "f"\n', 'keys."portfolio.fitler"', "portfolio.filter"),
+        ('[keys]\n"portfolio.filter" = "ctrl+"\n', 'keys."portfolio.filter"', "not a key name"),
+        ('[keys]\n"portfolio.filter" = "bogus"\n', 'keys."portfolio.filter"', "not a key name"),
+        ('[keys]\n"portfolio.filter" = "s"\n', 'keys."portfolio.filter"', "portfolio.sort_next"),
+        ('[keys]\n"portfolio.filter" = 3\n', 'keys."portfolio.filter"', "must be a key"),
+        ('[keys]\n"portfolio.filter" = ""\n', 'keys."portfolio.filter"', "must be a key"),
+        ('[keys]\nfilter = "f"\n', 'keys."filter"', "binding id"),
+        ("keys = 1\n", "keys", "table"),
+    ],
+)
+def test_a_bad_keys_table_is_an_error_naming_the_key(
+    tmp_path: Path, runner: CliRunner, text: str, key: str, says: str
+) -> None:
+    path = write(tmp_path, text)
+    result = runner.invoke(main, ["--config", str(path), "config"])
+    assert result.exit_code == 1
+    assert f"'{key}'" in result.output and says in result.output
+    assert "Traceback" not in result.output and result.exception.__class__ is SystemExit

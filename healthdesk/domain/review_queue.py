@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .bands import trust_low
 from .interventions import BAND_ORDER, InvalidInput, Snooze, Task
 from .responsiveness import Reply
 from .responsiveness import words as reply_words
@@ -158,7 +159,7 @@ def attention(buyer: BuyerReport, before: BuyerReport | None) -> list[Reason]:
     for w in buyer.warnings:
         new = old is not None and w["code"] not in old
         reasons.append(Reason(w["code"], _words(w["code"]), w["detail"], new=new))
-    if buyer.trust["level"] <= 50:
+    if trust_low(buyer.trust["level"]):
         reasons.append(Reason("trust_low", f"trust at {buyer.trust['level']}%"))
     if buyer.concentration != "ok" and "concentration" not in codes:
         level = "alert" if buyer.concentration == "alert" else "warning"

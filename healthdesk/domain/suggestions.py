@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
+from .bands import trust_low
 from .interventions import Suggestion
 from .weeks import monday
 
@@ -86,7 +87,7 @@ def suggest(buyer: BuyerReport, week: int, cutoff: float) -> list[Suggestion]:
     out: list[Suggestion] = []
 
     found = {k: [by_code[c] for c in codes if c in by_code] for k, codes in FAMILIES.items()}
-    if buyer.trust["level"] <= 50:
+    if trust_low(buyer.trust["level"]):
         found["quality"].append(_trust_signal(buyer))
     if sig := found["commercial"]:
         action = "retention offer" if sig[0]["code"] == "competitor_mention" else "billing"
@@ -142,7 +143,7 @@ def _make(
 def _lead_days(buyer: BuyerReport) -> int:
     if buyer.band == "at_risk":
         return 2
-    return 4 if buyer.band == "watch" or buyer.trust["level"] <= 50 else 9
+    return 4 if buyer.band == "watch" or trust_low(buyer.trust["level"]) else 9
 
 
 def _trust_signal(buyer: BuyerReport) -> dict[str, str]:

@@ -58,6 +58,10 @@ class HealthdeskApp(App[int]):
 
     def __init__(self, db: Path, config: Config) -> None:
         super().__init__()
+        if config.keys:  # checked first: a bad [keys] table is a ConfigError naming the key
+            from .keymap import check
+
+            self.set_keymap(check(config.keys))
         self.db_path = db
         self.config = config
         self.owner = config.owner or os.environ.get("USER", "")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..domain.bands import trust_low
+
 BLOCKS = " ▁▂▃▄▅▆▇█"
 BAND_TONE = {"healthy": "good", "watch": "warn", "at_risk": "bad"}
 BAND_LABEL = {"healthy": "healthy", "watch": "watch", "at_risk": "at risk"}
@@ -63,8 +65,18 @@ def spark(values: Sequence[float | None], low: float = 0, high: float = 100) -> 
 
 
 def share(value: float, state: str) -> tuple[str, str]:
-    """A revenue share with its 20%/25% marker and tone."""
+    """A revenue share with its warn (!) or alert (!!) marker and tone."""
     return pct(value) + STATE_MARK.get(state, ""), STATE_TONE.get(state, "")
+
+
+def line(x: float) -> str:
+    """A configured share line as a label: 0.2 → "20%", 0.125 → "12.5%"."""
+    return f"{round(x * 100, 1):g}%"
+
+
+def trust_tone(level: int) -> str:
+    """Red once trust is low (the domain's rule), amber below full trust."""
+    return "bad" if trust_low(level) else "warn" if level < 100 else "dim"
 
 
 def hours(x: float | None) -> str:

@@ -84,7 +84,7 @@ class AccountScreen(WeekScreen):
         row = self.row
         self._set("#account-title", text.title(self.buyer_id, row, self.app.week_label()))
         self._set("#headline", text.headline(row))
-        self._blocks("#components", text.components(row, None))
+        self._blocks("#components", text.components(row, None, self.app.config.bands))
         self._blocks("#warnings", [line(text.loading("warnings"))])
         for part in ("#changes", "#money"):
             self._set(part, text.loading(part[1:]))
@@ -171,7 +171,7 @@ class AccountScreen(WeekScreen):
         self.query_one("#health-chart", WeekChart).set_data(weeks, health)
         self.query_one("#volume-chart", WeekChart).set_data(weeks, leads)
         self._set("#component-history", text.component_history(weeks, by_week))
-        self._set("#invoices", text.invoices(r.invoices))
+        self._set("#invoices", text.invoices(r.invoices, self.app.config.payment.late_days))
         self._set("#incidents", text.incidents(r.incidents, self.row, self.app.config))
         self._set("#contacts", text.contacts(r.contacts, r.week))
         self._set("#touchpoints", text.touchpoints(r.touchpoints))
@@ -182,7 +182,9 @@ class AccountScreen(WeekScreen):
         if message.buyer_id != self.buyer_id or message.week != self.shown_week:
             return
         self.report = message.report
-        self._blocks("#components", text.components(self.row, message.report))
+        self._blocks(
+            "#components", text.components(self.row, message.report, self.app.config.bands)
+        )
         self._set("#changes", text.changes(message.report))
         self._blocks("#warnings", text.warnings(message.report))
         self._set("#money", text.money(message.report))

@@ -12,7 +12,8 @@ from typing import Any
 
 from textual.content import Content
 
-from ...config import Config
+from ...config import Bands, Config
+from ...domain.bands import band_of
 from ...domain.lifecycle import checkins, month_number
 from ...domain.responsiveness import acceptable_hours, grade
 from ...domain.weeks import last_day
@@ -106,9 +107,9 @@ def _override(row: PortfolioRow) -> tuple[str | tuple[str, str], ...]:
     )
 
 
-def components(row: PortfolioRow | None, report: Any) -> list[Block]:
-    """Each component's score, weight, contribution, change and evidence (the evidence
-    wraps under itself, indented past the component's name)."""
+def components(row: PortfolioRow | None, report: Any, bands: Bands) -> list[Block]:
+    """Each component's score (toned by the health bands), weight, contribution, change
+    and evidence (the evidence wraps under itself, indented past the component's name)."""
     if row is None:
         return []
     lines = [line(_head("Score", "score × weight = contribution (change since last week)"))]
@@ -120,15 +121,7 @@ def components(row: PortfolioRow | None, report: Any) -> list[Block]:
     why = report.why
     for c in why.components:
         score = "—" if c.score is None else str(c.score)
-        tone = (
-            "dim"
-            if c.score is None
-            else "bad"
-            if c.score < 40
-            else "warn"
-            if c.score < 70
-            else "good"
-        )
+        tone = "dim" if c.score is None else fmt.BAND_TONE[band_of(c.score, bands)]
         lines.append(
             line(
                 Content.assemble(
@@ -202,7 +195,9 @@ def component_history(weeks: list[int], by_week: dict[int, tuple]) -> Content:
     return _lines(*lines)
 
 
-def invoices(rows: list[Invoice]) -> Content:
+def invoices(rows: list[Invoice], late_days: int) -> Content:
+    """Newest first; red past ``late_days`` late (``payment.late_days``: the
+    ``payment_late`` warning's line), amber when late at all."""
     lines = [_head("Invoices", "newest first; days late against terms")]
     lines.append(
         Content.styled(
@@ -213,7 +208,7 @@ def invoices(rows: list[Invoice]) -> Content:
     )
     for i in rows:
         late = i.days_late
-        tone = "bad" if late > 15 else "warn" if late > 0 else "good"
+        tone = "bad" if late > late_days else "warn" if late > 0 else "good"
         lines.append(
             Content.assemble(
                 f"{safe(i.invoice_id)[:12]:<12} {i.issued_on:<10} {i.due_on:<10}",

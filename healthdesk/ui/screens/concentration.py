@@ -1,4 +1,5 @@
-"""Revenue share per buyer against the 20% and 25% lines, and "what if it left?"."""
+"""Revenue share per buyer against the configured warn and alert lines
+(``concentration.warn``/``alert``, 20% and 25% by default), and "what if it left?"."""
 
 from __future__ import annotations
 
@@ -52,6 +53,8 @@ class ConcentrationScreen(WeekScreen):
         yield KeyBar()
 
     def _columns(self) -> list[Column[Share]]:
+        c = self.app.config.concentration
+        lines = f"share of revenue  ┆{fmt.line(c.warn)}  ┃{fmt.line(c.alert)}"
         return [
             Column(
                 "name",
@@ -63,7 +66,7 @@ class ConcentrationScreen(WeekScreen):
             ),
             Column("revenue", "rev 13w", 10, lambda r: (fmt.money(r.revenue), ""), right=True),
             Column("share", "share", 7, lambda r: fmt.share(r.share, r.state), right=True),
-            Column("bar", "share of revenue  ┆20%  ┃25%", 20, self._bar, flex=True, sized=True),
+            Column("bar", lines, 20, self._bar, flex=True, sized=True),
             Column("after", "if gone", 8, self._after, right=True),
         ]
 
@@ -73,7 +76,8 @@ class ConcentrationScreen(WeekScreen):
 
     def _scale(self) -> float:
         rows = self.table.rows
-        return max([0.30, *(r.share for r in rows), *(r.after or 0 for r in rows)])
+        room = self.app.config.concentration.alert + 0.05  # the alert line never at the edge
+        return max([room, *(r.share for r in rows), *(r.after or 0 for r in rows)])
 
     def _bar(self, row: Share, width: int) -> tuple[str, str]:
         scale = self._scale()
@@ -133,6 +137,7 @@ class ConcentrationScreen(WeekScreen):
         rows = self.table.rows
         total = sum(data.revenue.values())
         over = [r for r in rows if r.state != "ok"]
+        c = self.app.config.concentration
         self.query_one("#concentration-summary", Static).update(
             Content.assemble(
                 ("As of ", MUTED),
@@ -141,9 +146,9 @@ class ConcentrationScreen(WeekScreen):
                 fmt.money(total),
                 ("  top 20% of buyers bring ", MUTED),
                 fmt.pct(top_share(data.revenue)),
-                ("  over 20% ", MUTED),
+                (f"  over {fmt.line(c.warn)} ", MUTED),
                 (str(len(over)), fmt.TONE_STYLE["warn" if over else ""]),
-                ("  over 25% ", MUTED),
+                (f"  over {fmt.line(c.alert)} ", MUTED),
                 (str(sum(r.state == "alert" for r in rows)), fmt.TONE_STYLE["bad" if over else ""]),
             )
         )
@@ -156,9 +161,10 @@ class ConcentrationScreen(WeekScreen):
                 "w on a buyer: what if it left?  (w again or esc: back to now)", MUTED
             )
         name = next((r.name for r in self.table.rows if r.buyer_id == w.leaving), w.leaving)
+        c = self.app.config.concentration
         crossed = (
             ", ".join(
-                f"{b} → {'over 25%' if s == 'alert' else 'over 20%'}"
+                f"{b} → over {fmt.line(c.alert if s == 'alert' else c.warn)}"
                 for b, s in sorted(w.crossed.items())
             )
             or "none"

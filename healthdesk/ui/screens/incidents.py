@@ -28,10 +28,7 @@ MUTED = "$text-muted"
 def _trust(i: Incident) -> tuple[str, str]:
     if i.trust_level is None:
         return "—", "dim"
-    return (
-        f"{i.trust_level}%",
-        "bad" if i.trust_level <= 50 else "warn" if i.trust_level < 100 else "dim",
-    )
+    return f"{i.trust_level}%", fmt.trust_tone(i.trust_level)
 
 
 COLUMNS: list[Column[Incident]] = [

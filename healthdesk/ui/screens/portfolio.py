@@ -80,10 +80,7 @@ def _columns() -> list[Column[PortfolioRow]]:
             "trust",
             "trust",
             5,
-            lambda r: (
-                f"{r.trust_level}%",
-                "bad" if r.trust_level <= 50 else "warn" if r.trust_level < 100 else "dim",
-            ),
+            lambda r: (f"{r.trust_level}%", fmt.trust_tone(r.trust_level)),
             lambda r: r.trust_level,
             right=True,
         ),
@@ -191,9 +188,9 @@ class PortfolioScreen(WeekScreen):
         warns = [r for r in rows if r.concentration == "warn"]
         lines = self.app.config.concentration
         if alerts:
-            state = (f"ALERT {len(alerts)} over {lines.alert:.0%}", fmt.TONE_STYLE["bad"])
+            state = (f"ALERT {len(alerts)} over {fmt.line(lines.alert)}", fmt.TONE_STYLE["bad"])
         elif warns:
-            state = (f"warning {len(warns)} over {lines.warn:.0%}", fmt.TONE_STYLE["warn"])
+            state = (f"warning {len(warns)} over {fmt.line(lines.warn)}", fmt.TONE_STYLE["warn"])
         else:
             state = ("ok", fmt.TONE_STYLE["good"])
         return Content.assemble(
