@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from helpers import make_ledger
 from hypothesis import given
 from hypothesis import strategies as st
 from test_interventions_support import sample_path, sample_report, week_number
 
-from healthdesk.config import Bands
+from healthdesk.config import Bands, Config
 from healthdesk.domain import interventions as iv
 from healthdesk.domain import review_queue as rq
 from healthdesk.domain import suggestions as sg
-from healthdesk.domain.report import Report
+from healthdesk.domain.report import Report, buyer_report
+from healthdesk.domain.scoring import Scorer
 from healthdesk.domain.weeks import monday, week_of
 
 __all__ = ["sample_path", "sample_report"]
@@ -39,35 +41,34 @@ def test_every_at_risk_buyer_gets_a_suggestion(sample_report: Report) -> None:
         assert all(s.due_on <= sg.business_days(week, 2) for s in urgent)
 
 
-def test_volume_decline_gets_outreach_quoting_the_drop(sample_report: Report) -> None:
-    warning = {"code": "volume_decline", "detail": "leads down 38% (62/week over 4 weeks ...)"}
-    buyer = _buyer(
-        sample_report,
-        band="watch",
-        warnings=[warning],
-        revenue_13w=1.0,
-        revenue_share=0.0,
-        trust={"incidents": 0, "level": 100},
-    )
-    [s] = sg.suggest(buyer, WEEK, cutoff=1e9)
+def _scored(leads: list[float]):
+    """One buyer's report as the scorer and report build it (warnings in the words
+    ``domain/details.py`` writes), and its as-of week."""
+    ledger = make_ledger(leads)
+    scorer = Scorer(ledger, Config())
+    week = ledger.last_week
+    return buyer_report(scorer.week(week), scorer.week(week - 1), ledger, Config(), 0), week
+
+
+def test_volume_decline_gets_outreach_quoting_the_drop() -> None:
+    buyer, week = _scored([100] * 26 + [60] * 4)  # 100 a week, then 60 for four weeks
+    assert buyer.band == "watch"
+    [decline] = [w for w in buyer.warnings if w["code"] == "volume_decline"]
+    by_key = {s.reason_key: s for s in sg.suggest(buyer, week, cutoff=1e9)}
+    s = by_key["outreach"]
     assert s.action == "proactive outreach"
-    assert s.reason_key == "outreach"
-    assert s.message == "volume dropped 38% over 4 weeks: what is happening on your end?"
-    assert s.due_on == date(2026, 11, 20)  # watch: Friday of the as-of week
+    assert s.message == "volume dropped 40% over 4 weeks: what is happening on your end?"
+    assert s.signals[0] == decline
+    assert s.due_on == monday(week) + timedelta(days=4)  # watch: Friday of the as-of week
 
 
-def test_a_buyer_who_stopped_buying_is_asked_in_one_sentence(sample_report: Report) -> None:
-    detail = "no leads in the last weeks (baseline 76/week): the buyer stopped buying"
-    buyer = _buyer(
-        sample_report,
-        band="watch",
-        warnings=[{"code": "volume_decline", "detail": detail}],
-        revenue_13w=1.0,
-        revenue_share=0.0,
-        trust={"incidents": 0, "level": 100},
-    )
-    [s] = sg.suggest(buyer, WEEK, cutoff=1e9)
-    assert s.message == "no leads lately: what is happening on your end?"
+def test_a_buyer_who_stopped_buying_is_asked_in_one_sentence() -> None:
+    buyer, week = _scored([100] * 26 + [0] * 4)
+    [stopped] = [w for w in buyer.warnings if w["code"] == "volume_decline"]
+    assert "stopped buying" in stopped["detail"]
+    small = replace(buyer, revenue_share=0.01)  # alone in its ledger it holds the whole book
+    by_key = {s.reason_key: s for s in sg.suggest(small, week, cutoff=1e9)}
+    assert by_key["outreach"].message == "no leads lately: what is happening on your end?"
 
 
 def test_concentration_alert_suggests_diversify_four_weeks_out(sample_report: Report) -> None:
