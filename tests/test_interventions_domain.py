@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
+import numpy as np
 import pytest
 from helpers import make_ledger
 from hypothesis import given
@@ -15,8 +16,9 @@ from healthdesk.config import Bands, Config
 from healthdesk.domain import interventions as iv
 from healthdesk.domain import review_queue as rq
 from healthdesk.domain import suggestions as sg
+from healthdesk.domain.bands import BANDS
 from healthdesk.domain.report import Report, buyer_report
-from healthdesk.domain.scoring import Scorer
+from healthdesk.domain.scoring import Scorer, band_index
 from healthdesk.domain.weeks import monday, week_of
 
 __all__ = ["sample_path", "sample_report"]
@@ -177,6 +179,27 @@ def test_override_applies_from_its_week_until_expiry(sample_report: Report) -> N
     assert health(WEEK) == 95 and health(WEEK + 2) == 95  # Monday 2026-11-30 ≤ expiry
     assert health(WEEK + 3) == buyer.health
     assert iv.apply_overrides([buyer], [override], WEEK, bands)[0].band == "healthy"
+
+
+def test_overridden_health_takes_the_band_the_scorer_gives_that_health(
+    sample_report: Report,
+) -> None:
+    """An override at, just under and just over each band line lands in the band the
+    scorer's own rule (``band_index``) gives that health: 70 is healthy, 69 watch,
+    40 watch, 39 at risk with the default lines."""
+    buyer = sample_report.buyers[0]
+    bands = Bands()
+    lines = (bands.healthy, bands.healthy - 1, bands.watch, bands.watch - 1, 0, 100)
+    for health in sorted({*lines, *range(0, 101, 7)}):
+        override = iv.Override(buyer.buyer_id, health, "agreed on a call", WEEK, date(2026, 12, 31))
+        [after] = iv.apply_overrides([buyer], [override], WEEK, bands)
+        assert after.band == BANDS[int(band_index(np.array([health]), bands)[0])], health
+    assert [
+        iv.apply_overrides(
+            [buyer], [iv.Override(buyer.buyer_id, h, "call", WEEK, date(2026, 12, 31))], WEEK, bands
+        )[0].band
+        for h in lines[:4]
+    ] == ["healthy", "watch", "watch", "at_risk"]
 
 
 @pytest.mark.parametrize("reason", ["", "   ", None])
