@@ -202,6 +202,38 @@ def test_overridden_health_takes_the_band_the_scorer_gives_that_health(
     ] == ["healthy", "watch", "watch", "at_risk"]
 
 
+def test_attention_names_every_reason_with_its_evidence() -> None:
+    """A drift-zone buyer, at risk and down 5 this week, that was on watch last week,
+    with its real volume warning (new this week), trust at 50% and a concentration
+    warning: each is a reason, in this order, with its numbers."""
+    buyer, _ = _scored([100] * 26 + [60] * 4)
+    [decline] = [w for w in buyer.warnings if w["code"] == "volume_decline"]
+    now = replace(
+        buyer,
+        band="at_risk",
+        health=35,
+        health_change=-5,
+        phase="drift",
+        warnings=[decline],
+        trust={"incidents": 3, "level": 50},
+        concentration="warning",
+        revenue_share=0.22,
+    )
+    before = replace(now, band="watch", warnings=[])
+    assert [r.text for r in rq.attention(now, before)] == [
+        "at risk (health 35)",
+        "health down 5 this week",
+        "band worsened from watch to at risk",
+        f"new: volume decline: {decline['detail']}",
+        "trust at 50%",
+        "concentration warning (22% of revenue)",
+        "drift zone with 1 warning(s)",
+    ]
+    calm = replace(now, band="watch", health=60, health_change=-4, phase="established")
+    calm = replace(calm, trust={"incidents": 2, "level": 75}, concentration="ok")
+    assert [r.code for r in rq.attention(calm, now)] == ["volume_decline"]
+
+
 @pytest.mark.parametrize("reason", ["", "   ", None])
 def test_empty_reason_is_refused(reason: str | None) -> None:
     with pytest.raises(iv.InvalidInput, match="reason is empty"):
