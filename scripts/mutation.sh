@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Mutation testing of the pure core (healthdesk/domain/): how many deliberate bugs
-# (mutants) the fast domain tests catch. Not part of CI: ~4 minutes on two cores for
+# (mutants) the fast domain tests catch. Not part of CI: ~4-6 minutes on two cores for
 # the modules [tool.mutmut] in pyproject.toml lists.
 #
 #   scripts/mutation.sh            # run, then print killed / survived per module
@@ -12,6 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [[ "${1:-}" != "--report" ]]; then
+    # A fresh run: mutmut keeps verdicts in mutants/ and reruns only mutants whose
+    # source changed, so a new test would not be counted against old survivors.
+    rm -rf mutants
     # mutmut exits non-zero when mutants survive; the figures below are the point.
     uv run mutmut run --max-children "${MAX_CHILDREN:-2}" || true
     echo
