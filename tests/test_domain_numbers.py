@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from healthdesk.config import Config
 from healthdesk.domain.explain import Why
 from healthdesk.domain.ledger import NO_DAY
-from healthdesk.domain.lifecycle import month_number, month_numbers, phase_of, yyyymmdd
+from healthdesk.domain.lifecycle import month_number, month_numbers, yyyymmdd
 from healthdesk.domain.report import BuyerReport, by_urgency
 from healthdesk.domain.responsiveness import grade
 from healthdesk.domain.scoring import Scorer
@@ -181,8 +181,16 @@ PHASE_BY_MONTH = {
 
 
 @pytest.mark.parametrize(("month", "phase"), PHASE_BY_MONTH.items())
-def test_phase_of_month(month: int, phase: str) -> None:
-    assert phase_of(month) == phase
+def test_scorer_puts_a_buyer_in_the_phase_of_its_month(month: int, phase: str) -> None:
+    """The phase the scorer itself assigns a buyer that started ``month - 1`` months
+    before the as-of week's last day (so that day falls in its month ``month``)."""
+    as_of = AS_OF
+    index = as_of.year * 12 + as_of.month - 1 - (month - 1)
+    started = date(index // 12, index % 12 + 1, min(as_of.day, 28))
+    ledger = make_ledger([100] * WEEKS, started=started)
+    scores = Scorer(ledger, Config()).week(ledger.last_week)
+    assert month_number(started, as_of) == month == int(scores.month[0])
+    assert scores.phase_name(0) == phase
 
 
 def test_month_two_starts_on_the_same_day_next_month() -> None:
@@ -215,8 +223,7 @@ def test_report_phase_follows_months_since_start(tmp_path: Path) -> None:
         p.healthy(bid, started_on=started)
     rep = build_report(p, tmp_path)
     for bid, started in starts.items():
-        month = month_number(started, AS_OF)
-        assert rep["by_id"][bid]["phase"] == phase_of(month)
+        assert rep["by_id"][bid]["month"] == month_number(started, AS_OF)
     assert [rep["by_id"][b]["phase"] for b in ("M1", "M2", "M4", "M7", "M13")] == [
         "honeymoon",
         "first_friction",

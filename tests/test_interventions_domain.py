@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
+import numpy as np
 import pytest
+from helpers import make_ledger
 from hypothesis import given
 from hypothesis import strategies as st
 from test_interventions_support import sample_path, sample_report, week_number
 
-from healthdesk.config import Bands
+from healthdesk.config import Bands, Config
 from healthdesk.domain import interventions as iv
 from healthdesk.domain import review_queue as rq
 from healthdesk.domain import suggestions as sg
-from healthdesk.domain.report import Report
+from healthdesk.domain.bands import BANDS
+from healthdesk.domain.report import Report, buyer_report
+from healthdesk.domain.scoring import Scorer, band_index
 from healthdesk.domain.weeks import monday, week_of
 
 __all__ = ["sample_path", "sample_report"]
@@ -39,35 +43,34 @@ def test_every_at_risk_buyer_gets_a_suggestion(sample_report: Report) -> None:
         assert all(s.due_on <= sg.business_days(week, 2) for s in urgent)
 
 
-def test_volume_decline_gets_outreach_quoting_the_drop(sample_report: Report) -> None:
-    warning = {"code": "volume_decline", "detail": "leads down 38% (62/week over 4 weeks ...)"}
-    buyer = _buyer(
-        sample_report,
-        band="watch",
-        warnings=[warning],
-        revenue_13w=1.0,
-        revenue_share=0.0,
-        trust={"incidents": 0, "level": 100},
-    )
-    [s] = sg.suggest(buyer, WEEK, cutoff=1e9)
+def _scored(leads: list[float]):
+    """One buyer's report as the scorer and report build it (warnings in the words
+    ``domain/details.py`` writes), and its as-of week."""
+    ledger = make_ledger(leads)
+    scorer = Scorer(ledger, Config())
+    week = ledger.last_week
+    return buyer_report(scorer.week(week), scorer.week(week - 1), ledger, Config(), 0), week
+
+
+def test_volume_decline_gets_outreach_quoting_the_drop() -> None:
+    buyer, week = _scored([100] * 26 + [60] * 4)  # 100 a week, then 60 for four weeks
+    assert buyer.band == "watch"
+    [decline] = [w for w in buyer.warnings if w["code"] == "volume_decline"]
+    by_key = {s.reason_key: s for s in sg.suggest(buyer, week, cutoff=1e9)}
+    s = by_key["outreach"]
     assert s.action == "proactive outreach"
-    assert s.reason_key == "outreach"
-    assert s.message == "volume dropped 38% over 4 weeks: what is happening on your end?"
-    assert s.due_on == date(2026, 11, 20)  # watch: Friday of the as-of week
+    assert s.message == "volume dropped 40% over 4 weeks: what is happening on your end?"
+    assert s.signals[0] == decline
+    assert s.due_on == monday(week) + timedelta(days=4)  # watch: Friday of the as-of week
 
 
-def test_a_buyer_who_stopped_buying_is_asked_in_one_sentence(sample_report: Report) -> None:
-    detail = "no leads in the last weeks (baseline 76/week): the buyer stopped buying"
-    buyer = _buyer(
-        sample_report,
-        band="watch",
-        warnings=[{"code": "volume_decline", "detail": detail}],
-        revenue_13w=1.0,
-        revenue_share=0.0,
-        trust={"incidents": 0, "level": 100},
-    )
-    [s] = sg.suggest(buyer, WEEK, cutoff=1e9)
-    assert s.message == "no leads lately: what is happening on your end?"
+def test_a_buyer_who_stopped_buying_is_asked_in_one_sentence() -> None:
+    buyer, week = _scored([100] * 26 + [0] * 4)
+    [stopped] = [w for w in buyer.warnings if w["code"] == "volume_decline"]
+    assert "stopped buying" in stopped["detail"]
+    small = replace(buyer, revenue_share=0.01)  # alone in its ledger it holds the whole book
+    by_key = {s.reason_key: s for s in sg.suggest(small, week, cutoff=1e9)}
+    assert by_key["outreach"].message == "no leads lately: what is happening on your end?"
 
 
 def test_concentration_alert_suggests_diversify_four_weeks_out(sample_report: Report) -> None:
@@ -176,6 +179,59 @@ def test_override_applies_from_its_week_until_expiry(sample_report: Report) -> N
     assert health(WEEK) == 95 and health(WEEK + 2) == 95  # Monday 2026-11-30 ≤ expiry
     assert health(WEEK + 3) == buyer.health
     assert iv.apply_overrides([buyer], [override], WEEK, bands)[0].band == "healthy"
+
+
+def test_overridden_health_takes_the_band_the_scorer_gives_that_health(
+    sample_report: Report,
+) -> None:
+    """An override at, just under and just over each band line lands in the band the
+    scorer's own rule (``band_index``) gives that health: 70 is healthy, 69 watch,
+    40 watch, 39 at risk with the default lines."""
+    buyer = sample_report.buyers[0]
+    bands = Bands()
+    lines = (bands.healthy, bands.healthy - 1, bands.watch, bands.watch - 1, 0, 100)
+    for health in sorted({*lines, *range(0, 101, 7)}):
+        override = iv.Override(buyer.buyer_id, health, "agreed on a call", WEEK, date(2026, 12, 31))
+        [after] = iv.apply_overrides([buyer], [override], WEEK, bands)
+        assert after.band == BANDS[int(band_index(np.array([health]), bands)[0])], health
+    assert [
+        iv.apply_overrides(
+            [buyer], [iv.Override(buyer.buyer_id, h, "call", WEEK, date(2026, 12, 31))], WEEK, bands
+        )[0].band
+        for h in lines[:4]
+    ] == ["healthy", "watch", "watch", "at_risk"]
+
+
+def test_attention_names_every_reason_with_its_evidence() -> None:
+    """A drift-zone buyer, at risk and down 5 this week, that was on watch last week,
+    with its real volume warning (new this week), trust at 50% and a concentration
+    warning: each is a reason, in this order, with its numbers."""
+    buyer, _ = _scored([100] * 26 + [60] * 4)
+    [decline] = [w for w in buyer.warnings if w["code"] == "volume_decline"]
+    now = replace(
+        buyer,
+        band="at_risk",
+        health=35,
+        health_change=-5,
+        phase="drift",
+        warnings=[decline],
+        trust={"incidents": 3, "level": 50},
+        concentration="warning",
+        revenue_share=0.22,
+    )
+    before = replace(now, band="watch", warnings=[])
+    assert [r.text for r in rq.attention(now, before)] == [
+        "at risk (health 35)",
+        "health down 5 this week",
+        "band worsened from watch to at risk",
+        f"new: volume decline: {decline['detail']}",
+        "trust at 50%",
+        "concentration warning (22% of revenue)",
+        "drift zone with 1 warning(s)",
+    ]
+    calm = replace(now, band="watch", health=60, health_change=-4, phase="established")
+    calm = replace(calm, trust={"incidents": 2, "level": 75}, concentration="ok")
+    assert [r.code for r in rq.attention(calm, now)] == ["volume_decline"]
 
 
 @pytest.mark.parametrize("reason", ["", "   ", None])

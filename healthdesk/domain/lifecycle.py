@@ -39,11 +39,6 @@ def phase_index(months: Ints) -> Ints:
     return np.searchsorted(np.array(PHASE_LAST_MONTH), months, side="left")
 
 
-def phase_of(month: int) -> str:
-    """The phase name of a month number."""
-    return PHASES[int(phase_index(np.array([month]))[0])]
-
-
 def expected_share(phases: Ints) -> Floats:
     """Share of contracted volume expected in each buyer's phase."""
     return np.array(EXPECTED_SHARE_OF_STEADY)[phases]

@@ -1,7 +1,7 @@
-"""Money: lifetime value, relationship duration, churn, net revenue retention, CPL.
+"""Money: lifetime value, monthly churn, net revenue retention, CPL.
 
 Formulas from DOMAIN.md (seed 003 for churn): LTV = monthly revenue × gross margin ×
-1 / monthly churn; duration = 1 / annual churn; churn = lost ÷ active at start.
+1 / monthly churn; churn = lost ÷ active at start.
 """
 
 from __future__ import annotations
@@ -18,22 +18,9 @@ def ltv(monthly_revenue: float, gross_margin: float, monthly_churn: float) -> fl
     return monthly_revenue * gross_margin / monthly_churn
 
 
-def relationship_years(annual_retention: float) -> float:
-    """Expected relationship length: 80% annual retention → 5.0 years."""
-    churn = 1 - annual_retention
-    if churn <= 0:
-        raise ValueError("annual retention must be below 100% for a finite duration")
-    return 1 / churn
-
-
 def monthly_revenue(revenue: float, weeks: int) -> float:
     """Average monthly revenue from a revenue total over ``weeks`` weeks."""
     return revenue / weeks * WEEKS_PER_MONTH if weeks else 0.0
-
-
-def churn_rate(lost: int, active_at_start: int) -> float:
-    """Buyers lost in the period ÷ buyers active at its start (0 for an empty book)."""
-    return lost / active_at_start if active_at_start else 0.0
 
 
 def monthly_churn(started: list[date], churned: list[date | None], as_of: date) -> float | None:

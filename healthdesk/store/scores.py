@@ -146,20 +146,6 @@ def history(db: Database, buyer_id: str, first_week: int, last_week: int) -> lis
     return [dict(zip(COLUMNS, row, strict=True)) for row in cursor]
 
 
-def health_series(
-    db: Database, first_week: int, last_week: int
-) -> dict[str, list[tuple[int, int]]]:
-    """Every buyer's (week, health) pairs in a range: the portfolio sparklines in one query."""
-    out: dict[str, list[tuple[int, int]]] = {}
-    for buyer_id, week, health in db.execute(
-        "SELECT buyer_id, week, health FROM weekly_scores WHERE week BETWEEN ? AND ?"
-        " ORDER BY buyer_id, week",
-        (first_week, last_week),
-    ):
-        out.setdefault(buyer_id, []).append((week, health))
-    return out
-
-
 def revenue(db: Database, week: int) -> dict[str, float]:
     """Each buyer's stored 13-week revenue as of ``week`` (NRR compares a year back)."""
     cursor = db.execute("SELECT buyer_id, revenue_13w FROM weekly_scores WHERE week = ?", (week,))

@@ -13,6 +13,7 @@ from healthdesk.config import Config
 from healthdesk.domain.responsiveness import grade
 from healthdesk.domain.scoring import COMPONENTS
 from healthdesk.domain.weeks import label
+from healthdesk.store import records as store_records
 from healthdesk.store.db import open_db
 from healthdesk.ui.app import HealthdeskApp
 from healthdesk.ui.dialogs.help import HelpScreen
@@ -20,6 +21,19 @@ from healthdesk.ui.screens.account import AccountScreen
 from healthdesk.ui.screens.concentration import ConcentrationScreen
 from healthdesk.ui.screens.incidents import IncidentsScreen
 from healthdesk.ui.widgets.table import VirtualTable
+
+SECTIONS = (
+    "#components",
+    "#changes",
+    "#warnings",
+    "#component-history",
+    "#money",
+    "#lifecycle",
+    "#invoices",
+    "#incidents",
+    "#contacts",
+    "#touchpoints",
+)
 
 
 def _stored(path: Path, week: int) -> dict[str, int]:
@@ -52,23 +66,50 @@ async def test_week_keys_travel_through_stored_history_and_back_to_latest(
         assert {r.buyer_id: r.health for r in table.rows} == _stored(portfolio_db, latest)
 
 
-async def test_account_shows_components_evidence_history_and_records(app: HealthdeskApp) -> None:
+async def test_account_shows_components_evidence_history_and_records(
+    app: HealthdeskApp, portfolio_db: Path
+) -> None:
+    """Every section shows B001's own figures, not its "reading…" placeholder: the
+    explanation the engine gives (score × weight, health, LTV) and the stored records
+    (invoice ids, contact names, touchpoint times)."""
+    db = open_db(portfolio_db)
+    try:
+        week = engine.latest_week(db)  # the week the console opens on
+        report = engine.buyer_report(db, app.config, "B001", week)
+    finally:
+        db.close()
+    conn = sqlite3.connect(portfolio_db)
+    try:
+        invoices = store_records.invoices(conn, "B001", week)
+        contacts = store_records.contacts(conn, "B001", week)
+        touchpoints = store_records.touchpoints(conn, "B001", week)
+    finally:
+        conn.close()
+    assert invoices and contacts and touchpoints
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         app.open_account("B001")
         await settle(pilot)
         assert isinstance(app.screen, AccountScreen)
-        components = text(pilot, "#components")
-        for name in COMPONENTS:
-            assert name in components
-        assert "×" in components and "weighted score" in components
-        assert "What changed since last week" in text(pilot, "#changes")
-        assert "Invoices" in text(pilot, "#invoices") and "INV-" in text(pilot, "#invoices")
-        assert "Trust ladder" in text(pilot, "#incidents")
-        assert "Contacts" in text(pilot, "#contacts")
-        assert "Touchpoints" in text(pilot, "#touchpoints")
-        assert "check-in" in text(pilot, "#lifecycle")
-        assert "LTV" in text(pilot, "#money")
+        assert app.screen.shown_week == week
+        shown = {s: text(pilot, s) for s in SECTIONS}
+        assert not [s for s, t in shown.items() if "reading…" in t]
+        for c in report.why.components:
+            score = "—" if c.score is None else str(c.score)
+            assert (
+                f"{c.name:<13}{score:>4} × {c.weight:>4.0%} = {c.contribution:5.1f}"
+                in (shown["#components"])
+            )
+        assert f"→ health {report.health}" in shown["#components"]
+        assert "What changed since last week" in shown["#changes"]
+        assert all(i.invoice_id in shown["#invoices"] for i in invoices)
+        assert "Trust ladder" in shown["#incidents"]
+        assert all(c.name in shown["#contacts"] for c in contacts)
+        assert all(t.at in shown["#touchpoints"] for t in touchpoints)
+        assert f"{len(touchpoints)} most recent" in shown["#touchpoints"]
+        assert "check-in due" in shown["#lifecycle"]
+        assert f"LTV {report.ltv:,.0f}" in shown["#money"]
+        assert f"revenue 13w {report.revenue_13w:,.0f}" in shown["#money"]
         assert app.screen.query_one("#health-chart").values
 
 

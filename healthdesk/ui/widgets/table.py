@@ -253,11 +253,6 @@ class VirtualTable(ScrollView, Generic[R], can_focus=True):
         self._tones.clear()
         self._strips.clear()
 
-    def refresh_rows(self) -> None:
-        """Redraw every row (their cells changed without a new list of rows)."""
-        self._strips.clear()
-        self.refresh()
-
     def _style(self, name: str) -> Style:
         """A component class's style, kept until the CSS changes: looking one up costs
         ~60 µs, and a painted screen of rows asks for hundreds."""
