@@ -356,3 +356,24 @@ def test_follow_through_compares_accounts_acted_on_with_the_rest(db_copy: Path) 
     assert (
         "## Follow-through" in digest and "Acted on (intervention accepted): 1 accounts" in digest
     )
+
+
+def test_an_overdue_task_is_marked_in_the_portfolio_and_account(db_copy: Path) -> None:
+    from healthdesk.store import views
+    from healthdesk.ui.screens.account_text import headline
+    from healthdesk.ui.screens.portfolio import _columns
+
+    task = _accept_first(db_copy, weeks_ago=1)
+    week = week_of(date.fromisoformat(_review(db_copy)["week"]))
+    conn = views.connect(db_copy)
+    try:
+        now = {r.buyer_id: r for r in views.portfolio(conn, week)}[task["buyer_id"]]
+        then = {r.buyer_id: r for r in views.portfolio(conn, week - 1)}[task["buyer_id"]]
+    finally:
+        conn.close()
+    assert (now.interventions, now.overdue) == (1, 1)
+    assert (then.interventions, then.overdue) == (1, 0)  # not yet due that week
+    column = next(c for c in _columns() if c.key == "interventions")
+    assert column.cell(now)[0] == "1!" and column.cell(then)[0] == "1"
+    assert "open interventions 1 (1 overdue)" in headline(now).plain
+    assert "overdue" not in headline(then).plain

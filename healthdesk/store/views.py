@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from ..domain.interventions import ACTIVE, Override
 from ..domain.scoring import COMPONENTS
+from ..domain.weeks import monday
 
 SPARK_WEEKS = 18
 
@@ -60,6 +61,8 @@ class PortfolioRow(NamedTuple):
     override: tuple[int, str, str] | None = None
     """A manager's health override in force: (computed health, reason, expires on);
     ``health`` and ``band`` are then the manager's."""
+    overdue: int = 0
+    """Of ``interventions``, those due before the week's Monday (``Task.overdue``)."""
 
 
 _ROW_SQL = (
@@ -108,18 +111,18 @@ def _has_table(conn: sqlite3.Connection, name: str) -> bool:
     )
 
 
-def open_interventions(conn: sqlite3.Connection) -> dict[str, int]:
-    """Open or in-progress interventions per buyer; empty before that table exists."""
+def open_interventions(conn: sqlite3.Connection, week: int) -> dict[str, tuple[int, int]]:
+    """Open or in-progress interventions per buyer, and how many of them were due
+    before ``week``'s Monday (overdue); empty before that table exists."""
     if not _has_table(conn, "interventions"):
         return {}
     marks = ", ".join("?" * len(ACTIVE))
-    return dict(
-        conn.execute(
-            "SELECT buyer_id, COUNT(*) FROM interventions"
-            f" WHERE status IN ({marks}) GROUP BY buyer_id",
-            ACTIVE,
-        ).fetchall()
-    )
+    rows = conn.execute(
+        "SELECT buyer_id, COUNT(*), SUM(due_on IS NOT NULL AND due_on < ?) FROM interventions"
+        f" WHERE status IN ({marks}) GROUP BY buyer_id",
+        (monday(week).isoformat(), *ACTIVE),
+    ).fetchall()
+    return {b: (n, late or 0) for b, n, late in rows}
 
 
 def overrides(conn: sqlite3.Connection) -> list[Override]:
@@ -138,7 +141,7 @@ def overrides(conn: sqlite3.Connection) -> list[Override]:
 
 def portfolio(conn: sqlite3.Connection, week: int) -> list[PortfolioRow]:
     """Every listed buyer's row for ``week`` (in no particular order)."""
-    open_by_buyer = open_interventions(conn)
+    open_by_buyer = open_interventions(conn, week)
     n = len(COMPONENTS)
     make = PortfolioRow._make
     rows = []
@@ -163,9 +166,10 @@ def portfolio(conn: sqlite3.Connection, week: int) -> list[PortfolioRow]:
                     *r[8 + n : 13 + n],
                     warnings,
                     new,
-                    open_by_buyer.get(buyer_id, 0),
+                    open_by_buyer.get(buyer_id, (0, 0))[0],
                     leads or 0.0,
                     None,
+                    open_by_buyer.get(buyer_id, (0, 0))[1],
                 )
             )
         )

@@ -92,6 +92,7 @@ def headline(row: PortfolioRow | None) -> Content:
         str(len(row.warnings)),
         ("   open interventions ", MUTED),
         str(row.interventions),
+        (f" ({row.overdue} overdue)", _tone("bad")) if row.overdue else "",
     )
 
 

@@ -96,8 +96,12 @@ def _columns() -> list[Column[PortfolioRow]]:
             "interventions",
             "int",
             3,
-            lambda r: (str(r.interventions or "·"), ""),
-            lambda r: r.interventions,
+            lambda r: (
+                (f"{r.interventions}!", fmt.TONE_STYLE["bad"])
+                if r.overdue
+                else (str(r.interventions or "·"), "")
+            ),
+            lambda r: (r.overdue, r.interventions),
             right=True,
         ),
         Column(
