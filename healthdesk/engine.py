@@ -19,13 +19,11 @@ from .domain import report as reports
 from .domain.interventions import apply_overrides
 from .domain.ledger import Ledger
 from .domain.scoring import Scorer, WeekScores
-from .domain.weeks import label, week_of_day
+from .domain.weeks import YEAR_WEEKS, label, week_of_day
 from .store import imports as import_store
 from .store import interventions as intervention_store
 from .store import ledger as ledger_store
 from .store import scores as score_store
-
-YEAR = 52
 
 
 class NoData(LookupError):
@@ -188,7 +186,7 @@ def _weeks_read(db: Database, config: Config, week: int | None) -> tuple[int, in
 def report(db: Database, config: Config, week: int | None = None) -> reports.Report:
     """The portfolio report for ``week`` (default: the latest week with data)."""
     snap = snapshot(db, config, week)
-    year_ago = score_store.revenue(db, snap.now.week - YEAR)
+    year_ago = score_store.revenue(db, snap.now.week - YEAR_WEEKS)
     built = reports.build(snap.now, snap.prev, snap.ledger, config, year_ago)
     buyers = apply_overrides(
         built.buyers, intervention_store.overrides(db), snap.now.week, config.bands

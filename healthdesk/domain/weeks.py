@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
+YEAR_WEEKS = 52
+"""A year back in weeks: net revenue retention compares with the same week then."""
+
 
 def week_of(day: date) -> int:
     """The number of the ISO week (Monday start) containing ``day``."""

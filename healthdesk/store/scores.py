@@ -17,6 +17,7 @@ from sqlite_utils import Database
 from ..domain.lifecycle import PHASES
 from ..domain.scoring import BANDS, COMPONENTS, CONCENTRATION, WeekScores
 from ..domain.signals import CODES
+from . import views
 
 COLUMNS = (
     "buyer_id",
@@ -147,9 +148,8 @@ def history(db: Database, buyer_id: str, first_week: int, last_week: int) -> lis
 
 
 def revenue(db: Database, week: int) -> dict[str, float]:
-    """Each buyer's stored 13-week revenue as of ``week`` (NRR compares a year back)."""
-    cursor = db.execute("SELECT buyer_id, revenue_13w FROM weekly_scores WHERE week = ?", (week,))
-    return dict(cursor.fetchall())
+    """Each buyer's stored 13-week revenue as of ``week`` (``views.revenue``, the one query)."""
+    return views.revenue(db.conn, week)
 
 
 def mark_stale(db: Database, from_week: int) -> None:

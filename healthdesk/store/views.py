@@ -176,6 +176,12 @@ def portfolio(conn: sqlite3.Connection, week: int) -> list[PortfolioRow]:
     return rows
 
 
+def revenue(conn: sqlite3.Connection, week: int) -> dict[str, float]:
+    """Each buyer's stored 13-week revenue as of ``week`` (NRR compares a year back)."""
+    cursor = conn.execute("SELECT buyer_id, revenue_13w FROM weekly_scores WHERE week = ?", (week,))
+    return dict(cursor.fetchall())
+
+
 def history(conn: sqlite3.Connection, buyer_id: str, first: int, last: int) -> list[tuple]:
     """(week, health, *components, leads) of one buyer's stored weeks, oldest first."""
     return conn.execute(

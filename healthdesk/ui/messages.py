@@ -20,6 +20,8 @@ class Week:
     rows: list[PortfolioRow]
     revenue: dict[str, float] = field(default_factory=dict)
     """13-week revenue by buyer: the what-if's input."""
+    nrr: float | None = None
+    """Net revenue retention against the same week a year back (None without a year)."""
 
     @cached_property
     def by_id(self) -> dict[str, PortfolioRow]:

@@ -15,6 +15,8 @@ from typing import TypeVar
 from ..config import Bands
 from ..domain.bands import band_of
 from ..domain.interventions import Override, active_overrides
+from ..domain.money import net_revenue_retention
+from ..domain.weeks import YEAR_WEEKS
 from ..store import views
 from .messages import Week
 
@@ -28,7 +30,9 @@ def read_week(conn: sqlite3.Connection, week: int, bands: Bands) -> Week:
 
     rows = _overridden(views.portfolio(conn, week), views.overrides(conn), week, bands)
     rows = by_urgency(rows)
-    return Week(week, rows, {r.buyer_id: r.revenue_13w for r in rows})
+    revenue = {r.buyer_id: r.revenue_13w for r in rows}
+    nrr = net_revenue_retention(revenue, views.revenue(conn, week - YEAR_WEEKS))
+    return Week(week, rows, revenue, nrr)
 
 
 def _overridden(

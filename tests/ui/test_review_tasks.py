@@ -107,7 +107,7 @@ async def test_console_counts_agree_with_report_after_a_cli_override(db_copy: Pa
         bands = p["bands"]
         assert (
             f"healthy {bands['healthy']}  watch {bands['watch']}  at risk {bands['at_risk']}"
-            f" ({p['revenue_at_risk_13w']:,.0f})"
+            f" ({p['revenue_at_risk_13w']:,.0f})  NRR {p['net_revenue_retention']:.0%}"
         ) in shown
         assert app.data.rows[0].buyer_id == after["buyers"][0]["buyer_id"] == big["buyer_id"]
 

@@ -214,6 +214,8 @@ class PortfolioScreen(WeekScreen):
                 fmt.TONE_STYLE["bad"],
             ),
             (")", "$text-muted"),
+            ("  NRR ", "$text-muted"),
+            "—" if data.nrr is None else f"{data.nrr:.0%}",
             ("  concentration ", "$text-muted"),
             state,
         )
