@@ -215,3 +215,28 @@ async def test_the_summary_shows_how_acted_on_accounts_moved(db_copy: Path) -> N
         assert follow["not_acted"]["accounts"] == 0
         shown = str(summary.query_one("#summary-body").content)
         assert "Follow-through (earlier reviews)" in shown and "acted on 1:" in shown
+
+
+async def test_m_and_g_filter_the_queue_by_owner_and_reason(db_copy: Path) -> None:
+    app = make_app(db_copy, Config(owner="dana"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        everyone = [e.buyer.buyer_id for e in screen.entries]
+        await pilot.press("m")
+        await settle(pilot)
+        mine = screen.entries
+        assert mine and len(mine) < len(everyone)
+        assert all(e.buyer.owner == app.owner for e in mine)
+        assert f"owner {app.owner}" in str(screen.query_one("#review-progress").content)
+        await pilot.press("m")  # everyone again
+        await settle(pilot)
+        assert [e.buyer.buyer_id for e in screen.entries] == everyone
+        while screen.reason != "volume_decline":
+            await pilot.press("g")
+            await settle(pilot)
+        assert screen.entries and all(
+            any(w["code"] == "volume_decline" for w in e.buyer.warnings) for e in screen.entries
+        )
+        assert [e.buyer.buyer_id for e in screen.entries] == [
+            b for b in everyone if b in {e.buyer.buyer_id for e in screen.entries}
+        ]  # the queue's own order

@@ -64,6 +64,8 @@ class ReviewScreen(ReviewActions):
         ),
         Binding("pagedown", "page(1)", "Page down", show=False, id="review.page_down"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="review.page_up"),
+        Binding("m", "mine", "Mine", id="review.mine"),
+        Binding("g", "reason", "Reason", id="review.reason"),
         Binding("f", "finish", "Summary", id="review.summary"),
         Binding("escape", "back", "Back", id="review.back"),
     ]
@@ -108,17 +110,41 @@ class ReviewScreen(ReviewActions):
         queue.replace_option_prompt_at_index(index, prompt(self.entries[index]))
         self._show()
 
+    def action_mine(self) -> None:
+        """Only my accounts (the console's owner), or everyone's again."""
+        self.mine = not self.mine
+        self._reload()
+
+    def action_reason(self) -> None:
+        """Cycle the reason filter through the codes in this week's queue, then all."""
+        codes: list[str | None] = [None, *self.codes]
+        at = codes.index(self.reason) if self.reason in codes else 0
+        self.reason = codes[(at + 1) % len(codes)]
+        self._reload()
+
+    def _reload(self) -> None:
+        if self.week is not None:
+            self._set_progress(Content.styled("filtering the queue…", "$text-muted"))
+            self.load(self.week)
+
+    def _filters(self) -> str:
+        parts = [f"owner {self.app.owner}"] if self.mine else []
+        parts += [f"reason {self.reason.replace('_', ' ')}"] if self.reason else []
+        return "".join(f" · {p}" for p in parts)
+
     def _set_progress(self, content: Content) -> None:
         self.query_one("#review-progress", Static).update(content)
 
     def _show(self) -> None:
         done, total = self.progress()
         if not total:
-            self._set_progress(Content("Nothing needs a look this week."))
+            filters = self._filters()
+            empty = f"Nothing matches{filters}." if filters else "Nothing needs a look this week."
+            self._set_progress(Content(empty))
             self.query_one("#review-buyer", Hanging).update([])
             return
         tail = " · all done: f for the summary" if done == total else ""
-        self._set_progress(Content(f"{done} of {total} reviewed{tail}"))
+        self._set_progress(Content(f"{done} of {total} reviewed{self._filters()}{tail}"))
         queue = self.query_one("#review-queue", OptionList)
         queue.highlighted = self.current
         self.query_one("#review-buyer", Hanging).update(entry_blocks(self.entry))

@@ -17,6 +17,7 @@ from textual import on, work
 from textual.message import Message
 
 from ...domain.report import BuyerReport
+from ...domain.review_queue import matches
 from ...domain.suggestions import suggest
 from .console_screen import ConsoleScreen
 from .review_entry import Entry
@@ -25,9 +26,12 @@ Write = Callable[[Database, BuyerReport], Any]
 
 
 class ReviewLoaded(Message):
-    def __init__(self, week: int, entries: list[Entry], cutoff: float, before: dict) -> None:
+    def __init__(
+        self, week: int, entries: list[Entry], cutoff: float, before: dict, codes: list[str]
+    ) -> None:
         super().__init__()
         self.week, self.entries, self.cutoff, self.before = week, entries, cutoff, before
+        self.codes = codes
 
 
 class ReviewSaved(Message):
@@ -63,6 +67,11 @@ class ReviewBase(ConsoleScreen):
         self.current = 0
         self.cutoff = 0.0
         self.before: dict[str, str] = {}
+        self.mine = False
+        """Only the console user's accounts (``m``)."""
+        self.reason: str | None = None
+        """Only accounts queued for this reason code (``g`` cycles the codes present)."""
+        self.codes: list[str] = []
 
     @property
     def entry(self) -> Entry | None:
@@ -92,18 +101,23 @@ class ReviewBase(ConsoleScreen):
         except Exception as exc:  # shown on screen: a bad read must not end the console
             self.post_message(ReviewFailed(f"could not read the review queue: {exc}"))
             return
+        codes = list(dict.fromkeys(r.code for q in review.queue for r in q.item.reasons))
+        owner = " ".join(self.app.owner.split()).casefold() if self.mine else None
         entries = [
             Entry(q.buyer, q.item.texts, q.suggestions, q.outcome, q.interventions)
             for q in review.queue
+            if (owner is None or " ".join(q.buyer.owner.split()).casefold() == owner)
+            and (self.reason is None or matches(q.item, self.reason))
         ]
         before = {b.buyer_id: b.band for b in review.previous}
-        self.post_message(ReviewLoaded(week, entries, review.cutoff, before))
+        self.post_message(ReviewLoaded(week, entries, review.cutoff, before, codes))
 
     @on(ReviewLoaded)
     def _loaded(self, message: ReviewLoaded) -> None:
         if message.week != self.week:
             return
         self.entries, self.cutoff, self.before = message.entries, message.cutoff, message.before
+        self.codes = message.codes
         pending = [i for i, e in enumerate(self.entries) if e.outcome is None]
         self.current = pending[0] if pending else 0
         self.loaded()
