@@ -125,6 +125,10 @@ def as_csv(report: Report) -> str:
     return csv_text(CSV_COLUMNS, rows)
 
 
+def _money(x: float | None) -> str:
+    return "—" if x is None else f"{x:,.0f}"
+
+
 def _override_cells(b: BuyerReport) -> tuple:
     """Computed health, reason and expiry when a manager overrode the score, else blanks."""
     o = b.override
@@ -235,5 +239,8 @@ def print_explain(buyer: BuyerReport, why: Why, week: str, console: Console) -> 
         console.print(_text(f"warning {w['code']}: {w['detail']}"))
     cpl = "—" if buyer.effective_cpl is None else f"{buyer.effective_cpl:,.2f}"
     console.print(
-        _text(f"LTV {buyer.ltv:,.0f}; effective CPL {cpl}; share {buyer.revenue_share:.1%}")
+        _text(
+            f"LTV {buyer.ltv:,.0f} (risk-adjusted {_money(buyer.ltv_risk_adjusted)});"
+            f" effective CPL {cpl}; share {buyer.revenue_share:.1%}"
+        )
     )

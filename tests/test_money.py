@@ -166,3 +166,25 @@ def test_top_20_percent_share_reads_the_top_fifth_of_buyers() -> None:
     assert top_share(revenue) == pytest.approx(0.80)
     ten = {f"B{k}": v for k, v in enumerate([40.0, 40.0] + [2.5] * 8)}
     assert top_share(ten) == pytest.approx(0.80)
+
+
+def test_risk_adjusted_ltv_discounts_a_buyer_that_stopped(tmp_path: Path) -> None:
+    """LTV × the rhythm's chance it is still buying: a buyer silent for four weeks keeps
+    its LTV on paper, not once adjusted; a steady one keeps nearly all of it."""
+    p = Portfolio()
+    for c in ("C0", "C1", "C2"):
+        p.healthy(c)
+    p.buyer("STOP")
+    p.deliveries("STOP", 100, weeks=26)
+    p.invoices("STOP")
+    p.touches("STOP")
+    import_into(tmp_path / "db.sqlite", p.write(tmp_path / "csv"))
+    rep = {b["buyer_id"]: b for b in report_json(tmp_path / "db.sqlite")["buyers"]}
+    stop, steady = rep["STOP"], rep["C0"]
+    alive = {
+        b: next(c for c in rep[b]["explain"]["components"] if c["name"] == "rhythm")["evidence"]
+        for b in ("STOP", "C0")
+    }
+    assert "chance it is still buying" in alive["STOP"]
+    assert stop["ltv_risk_adjusted"] < 0.5 * stop["ltv"]
+    assert steady["ltv_risk_adjusted"] > 0.9 * steady["ltv"]

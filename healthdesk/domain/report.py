@@ -52,6 +52,9 @@ class BuyerReport:
     checkins: list[dict[str, object]]
     why: Why
     override: OverrideNote | None = None
+    ltv_risk_adjusted: float | None = None
+    """LTV × the rhythm's chance the buyer is still buying: a buyer that stopped keeps
+    its LTV on paper but not here (None when its rhythm cannot say)."""
 
     def to_json(self) -> dict[str, Any]:
         """DATA.md's buyer object, plus ``explain`` (weights, contributions, evidence)."""
@@ -245,6 +248,8 @@ def _buyer(
     lo = max(col - weeks + 1, 0)
     leads = float(led.weekly.leads[b, lo : col + 1].sum())
     returned = float(led.weekly.returned[b, lo : col + 1].sum())
+    ltv = round(money.ltv(money.monthly_revenue(revenue, weeks), margin, churn), 2)
+    alive = _alive(s, b)
     return BuyerReport(
         buyer_id=buyer.buyer_id,
         name=buyer.name,
@@ -265,7 +270,8 @@ def _buyer(
         concentration=CONCENTRATION[int(s.concentration[b])],
         warnings=warnings(s, led, b),
         new_warnings=_new_warnings(s, prev, b),
-        ltv=round(money.ltv(money.monthly_revenue(revenue, weeks), margin, churn), 2),
+        ltv=ltv,
+        ltv_risk_adjusted=None if np.isnan(alive) else round(ltv * alive, 2),
         effective_cpl=_round(money.effective_cpl(revenue, leads, returned)),
         checkins=checkins(
             buyer.started_on,
@@ -277,6 +283,12 @@ def _buyer(
         ),
         why=explain(s, prev, led, b),
     )
+
+
+def _alive(s: WeekScores, b: int) -> float:
+    """The rhythm's chance buyer row ``b`` is still buying (NaN without a rhythm)."""
+    alive = s.scores["rhythm"].inputs.get("alive")
+    return float(alive[b]) if alive is not None else float("nan")
 
 
 def _new_warnings(s: WeekScores, prev: WeekScores | None, b: int) -> int:

@@ -176,6 +176,8 @@ def money(report: Any) -> Content:
         Content.assemble(
             ("LTV ", MUTED),
             fmt.money(report.ltv),
+            ("   risk-adjusted ", MUTED),
+            fmt.money(report.ltv_risk_adjusted),
             ("   effective CPL ", MUTED),
             cpl,
             ("   revenue 13w ", MUTED),
