@@ -18,11 +18,13 @@ from .config import Config, ConfigError, to_toml
 from .domain import report as reports
 from .domain.interventions import apply_overrides
 from .domain.ledger import Ledger
+from .domain.responsiveness import by_type
 from .domain.scoring import Scorer, WeekScores
 from .domain.weeks import YEAR_WEEKS, label, week_of_day
 from .store import imports as import_store
 from .store import interventions as intervention_store
 from .store import ledger as ledger_store
+from .store import records
 from .store import scores as score_store
 
 
@@ -190,6 +192,11 @@ def report(db: Database, config: Config, week: int | None = None) -> reports.Rep
     built = reports.build(snap.now, snap.prev, snap.ledger, config, year_ago)
     buyers = apply_overrides(
         built.buyers, intervention_store.overrides(db), snap.now.week, config.bands
+    )
+    first = snap.now.week - config.review.reply_weeks + 1
+    replies = by_type(records.requests(db.conn, first, snap.now.week))
+    built = dataclasses.replace(
+        built, portfolio=dataclasses.replace(built.portfolio, responsiveness=replies)
     )
     return reports.recount(built, buyers)
 

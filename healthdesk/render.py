@@ -158,6 +158,10 @@ def print_table(report: Report, console: Console) -> None:
             f"healthy {p.bands['healthy']}, watch {p.bands['watch']}, at risk {p.bands['at_risk']}"
         )
     )
+    graded = [n for counts in p.responsiveness.values() for n in counts.values()]
+    if graded:
+        late = sum(counts.get("late", 0) for counts in p.responsiveness.values())
+        console.print(_text(f"Our replies to buyers' requests: {sum(graded)} graded, {late} late"))
     wide = console.width >= WIDE
     headers = ("buyer", "name", "owner", "phase", "health", "Δ", "trust", "rev 13w", "share")
     rows = [_table_row(b, wide) for b in report.buyers]

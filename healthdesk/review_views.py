@@ -10,7 +10,6 @@ from rich.console import Console
 from rich.table import Table
 
 from .domain.interventions import follow_through_summary
-from .domain.responsiveness import by_type
 from .domain.review_queue import matches
 from .domain.weeks import label
 from .exports.files import csv_text
@@ -47,7 +46,7 @@ def review_json(review: WeeklyReview, queue: list[Queued]) -> dict:
             "revenue_at_risk_13w": p.revenue_at_risk_13w,
             "net_revenue_retention": p.net_revenue_retention,
         },
-        "responsiveness": by_type(review.replies),
+        "responsiveness": p.responsiveness,
         "follow_through": follow_through_summary(review.follow_ups),
         "queued": len(review.queue),
         "snoozed": [a.buyer.buyer_id for a in review.accounts if a.snoozed],

@@ -76,6 +76,9 @@ class Portfolio:
     revenue_at_risk_13w: float
     monthly_churn: float
     net_revenue_retention: float | None
+    responsiveness: dict[str, dict[str, int]] = field(default_factory=dict[str, dict[str, int]])
+    """Our replies to buyers' requests over ``review.reply_weeks``: per request type, how
+    many earned each DOMAIN.md grade (``responsiveness.by_type``)."""
 
 
 @dataclass(frozen=True)

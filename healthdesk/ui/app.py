@@ -52,6 +52,7 @@ class HealthdeskApp(App[int]):
         Binding("c", "concentration", "Concentration", id="app.concentration"),
         Binding("i", "incidents", "Incidents", id="app.incidents"),
         Binding("r", "review", "Weekly review", id="app.review"),
+        Binding("y", "replies", "Replies", id="app.replies"),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.force_quit"),
     ]
@@ -268,6 +269,11 @@ class HealthdeskApp(App[int]):
         from .screens.concentration import ConcentrationScreen
 
         self._open(ConcentrationScreen())
+
+    def action_replies(self) -> None:
+        from .screens.replies import RepliesScreen
+
+        self._open(RepliesScreen())
 
     def action_incidents(self) -> None:
         from .screens.incidents import IncidentsScreen

@@ -240,3 +240,35 @@ async def test_m_and_g_filter_the_queue_by_owner_and_reason(db_copy: Path) -> No
         assert [e.buyer.buyer_id for e in screen.entries] == [
             b for b in everyone if b in {e.buyer.buyer_id for e in screen.entries}
         ]  # the queue's own order
+
+
+async def test_y_shows_our_reply_times_as_report_counts_them(db_copy: Path) -> None:
+    import json
+    from datetime import date
+
+    from healthdesk.ui.screens.replies import RepliesScreen
+
+    db = str(db_copy)
+    report = json.loads(run_cli("--db", db, "report", "--format", "json", "--no-explain").stdout)
+    quiet = report["buyers"][-1]
+    asked = date.fromisoformat(report["week"]) + timedelta(days=1)
+    logged = run_cli(
+        "--db", db, "log", quiet["buyer_id"], "--kind", "request", "--channel", "email",
+        "--direction", "inbound", "--request-type", "billing",
+        "--at", f"{asked}T09:00:00", "--replied-at", f"{asked + timedelta(days=2)}T09:00:00",
+    )  # fmt: skip
+    assert logged.exit_code == 0, logged.output
+    after = json.loads(run_cli("--db", db, "report", "--format", "json", "--no-explain").stdout)
+    billing = after["portfolio"]["responsiveness"]["billing"]
+    assert billing["late"] == 1
+    app = make_app(db_copy, Config())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, RepliesScreen)
+        shown = str(pilot.app.screen.query_one("#replies-body").content)
+        row = f"{'billing':<16}" + "".join(f"{billing[g]:>12}" for g in billing)
+        assert row in shown
+        assert "Late (1)" in shown and f"{quiet['name']}" in shown
+        assert "answered in 48 h (acceptable: 24 h)" in shown
