@@ -88,6 +88,7 @@ SHOTS: list[tuple[str, Callable[[Pilot], Awaitable[None]] | None]] = [
     ("account", _account),
     ("concentration", _what_if),
     ("incidents", lambda pilot: pilot.press("i")),
+    ("replies", lambda pilot: pilot.press("y")),
     ("help", lambda pilot: pilot.press("question_mark")),
     ("time-travel", _history),
     ("review", _review),

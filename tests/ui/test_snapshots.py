@@ -48,6 +48,15 @@ def test_incidents_snapshot(snap_compare, portfolio_db: Path, config) -> None:
     assert snap_compare(_app(portfolio_db, config), terminal_size=SIZE, run_before=incidents)
 
 
+def test_replies_snapshot(snap_compare, portfolio_db: Path, config) -> None:
+    async def replies(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+
+    assert snap_compare(_app(portfolio_db, config), terminal_size=SIZE, run_before=replies)
+
+
 def test_help_snapshot(snap_compare, portfolio_db: Path, config) -> None:
     async def help_screen(pilot: Pilot) -> None:
         await settle(pilot)

@@ -36,6 +36,7 @@ class RepliesLoaded(Message):
 class RepliesScreen(WeekScreen):
     """Our reply times by request type against the targets; Esc goes back."""
 
+    DEFAULT_CSS = "#replies-scroll { padding: 1 2; }"
     HELP_TITLE = "Replies keys"
     FOCUS = "#replies-scroll"
     OWN_READS = True
