@@ -77,6 +77,9 @@ async def test_audit_trail_widget_shows_the_rows_newest_first(db_copy: Path) -> 
         assert "override" in lines[1]  # the last change comes first
         assert "[red]literal[/red]" in text
         assert "owner: ann → bob" in text
+        # In words: weeks as their Monday, signals as their codes, no column names.
+        assert "created_week" not in text and "reason_key" not in text and '{"' not in text
+        assert "week: 20" in text and "reason: " in text
 
 
 async def _settle(pilot: Pilot) -> None:

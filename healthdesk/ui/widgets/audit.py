@@ -5,6 +5,7 @@ snoozes and reviews, newest first, for the account screen (the rows come from
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -18,17 +19,54 @@ if TYPE_CHECKING:
 SHOWN = 50
 
 
+FIELDS = {
+    "created_week": "week",
+    "reason_key": "reason",
+    "due_on": "due",
+    "expires_on": "expires",
+    "until_on": "snoozed until",
+    "buyer_id": "buyer",
+    "message": "opening question",
+    "opened_health": "health when opened",
+    "closed_health": "health when closed",
+    "closed_week": "closed in the week of",
+    "cleared_because": "cleared because",
+}
+"""Stored column names as a manager reads them."""
+
+
 def row_text(row: dict) -> Content:
-    """``2026-11-16 10:02 ann  intervention #3 owner: dana → bob``, literally."""
+    """``2026-11-16 10:02 ann  intervention #3 owner: dana → bob``, in words: weeks as
+    their Monday, signals as their codes, statuses without underscores; literally."""
     when = (row["at"] or "")[:16].replace("T", " ")
     what = f"{row['entity']} #{row['entity_id']}" if row["entity"] != "review" else "review"
-    change = row["new"] if row["old"] is None else f"{row['old']} → {row['new']}"
+    field = row["field"]
+    old, new = (_value(field, v) for v in (row["old"], row["new"]))
+    change = new if old is None else f"{old} → {new}"
     return Content.assemble(
         (f"{when} {row['author']}  ", "$text-muted"),
         (what, "bold"),
-        f" {row['field']}: ",
+        f" {FIELDS.get(field, field.replace('_', ' '))}: ",
         change or "",
     )
+
+
+def _value(field: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    if field in ("created_week", "week", "closed_week") and value.lstrip("-").isdigit():
+        from ...domain.weeks import label
+
+        return label(int(value))
+    if field == "signals":
+        try:
+            signals = json.loads(value)
+        except ValueError:
+            return value
+        return "; ".join(f"{str(s.get('code', '')).replace('_', ' ')}" for s in signals) or "none"
+    if field in ("status", "outcome", "reason_key", "band"):
+        return value.replace("_", " ")
+    return value
 
 
 class TrailLoaded(Message):
