@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ..store.keys import digest, touchpoint_key
+from ..store.keys import delivery_key, digest, touchpoint_key
 from .contract import ACCEPTABLE_REASONS
 
 
@@ -39,7 +39,9 @@ def to_db(file: str, r: dict) -> tuple[str, dict | None, int | None]:
         return "buyers", _isos(r), None
     if file == "deliveries.csv":
         day = _day(r["date"])
-        return "deliveries", {**_keyed(r), "day": day, "week": _week(day)}, day
+        row = _isos(r)
+        key = delivery_key(row["buyer_id"], row["date"], row["product"])
+        return "deliveries", {"row_key": key, **row, "day": day, "week": _week(day)}, day
     if file == "returns.csv":
         day = _day(r["date"])
         counted = int(r["reason"] in ACCEPTABLE_REASONS and r["status"] != "rejected")
