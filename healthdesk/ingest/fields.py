@@ -43,17 +43,23 @@ def text(limit: int = MAX_TEXT, *, multiline: bool = False) -> Callable[[str], s
     def parse(value: str) -> str:
         if len(value) > limit:
             raise FieldError(f"is {len(value)} characters long; at most {limit} allowed")
-        bad = pattern.search(value)
-        if bad:
-            raise FieldError(f"contains control character U+{ord(bad.group()):04X}")
+        # Printable text holds no control character (they are all category Cc): the
+        # search is needed only for the rest (a line break, a tab, a zero-width space).
+        if not value.isprintable():
+            bad = pattern.search(value)
+            if bad:
+                raise FieldError(f"contains control character U+{ord(bad.group()):04X}")
         return value
 
     return parse
 
 
+_ID_TEXT = text(100)
+
+
 def identifier(value: str) -> str:
     """Ids are short printable text without surrounding spaces."""
-    value = text(100)(value)
+    value = _ID_TEXT(value)
     if value != value.strip():
         raise FieldError("has leading or trailing spaces")
     return value
@@ -122,7 +128,8 @@ def whole(minimum: int = 0, above: bool = False) -> Parser:
     """A whole number ≥ ``minimum`` (or > with ``above``), at most ``MAX_WHOLE``."""
 
     def parse(value: str) -> int:
-        if not _WHOLE.fullmatch(value):
+        # ASCII digits only match the pattern as they are: the search is for the rest.
+        if not (value.isascii() and value.isdigit()) and not _WHOLE.fullmatch(value):
             raise FieldError("is not a whole number")
         x = int(value) if len(value) <= 20 else MAX_WHOLE + 1
         if x > MAX_WHOLE:

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from ..store import aliases as alias_store
 from ..store.imports import FileCounts, JournaledWriter, journaled_import, known_buyers, mark_stale
-from ..store.keys import delivery_key, digest
+from ..store.keys import digest
 from .contract import FILES, SPECS
 from .leads import LeadBook
 from .names import Resolver
@@ -210,9 +210,7 @@ def _write(writer: JournaledWriter, file: str, row: Row, result: ImportResult) -
     table, record, day = to_db(file, row.row)
     if record is None:
         return
-    if table == "deliveries":
-        record["row_key"] = delivery_key(record["buyer_id"], record["date"], record["product"])
-    elif table == "returns" and row.lead_id is not None:
+    if table == "returns" and row.lead_id is not None:
         record["row_key"] = digest(("return", row.lead_id))
     writer.add(table, record, row.file, row.line)
     if day is not None and (result.first_day is None or day < result.first_day):

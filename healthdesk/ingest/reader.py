@@ -119,7 +119,11 @@ def rows(path: Path, report: FileReport) -> Iterator[tuple[int, dict]]:
         names = [h.strip() for h in header]
         if not _check_header(spec, names, report):
             return
-        plan = [(i, n, spec.columns[n]) for i, n in enumerate(names) if n in spec.columns]
+        plan = [
+            (i, n, c.parse, c.required, c.default, {})
+            for i, n in enumerate(names)
+            if (c := spec.columns.get(n)) is not None
+        ]
         absent = {n: c.default for n, c in spec.columns.items() if n not in names}
         width = len(names)
         for values in reader:
@@ -159,22 +163,36 @@ def _check_header(spec: FileSpec, names: list[str], report: FileReport) -> bool:
     return not report.problems
 
 
+MEMO = 4096
+"""Accepted values remembered per column: the parsers are pure, and a book repeats its
+buyer ids, dates, lead counts and choices in every row. A column with more distinct
+values than this (amounts, times, notes) is simply parsed; each value either way."""
+_MISSING = object()
+
+
 def _parse(name: str, plan: list, values: list[str], line: int, report: FileReport) -> dict | None:
     row: dict = {}
     ok = True
-    for i, column_name, column in plan:
-        value = values[i].strip()
+    for i, column_name, parse, required, default, memo in plan:
+        raw = values[i]
+        value = raw.strip()
         if not value:
-            if column.required:
+            if required:
                 report.problems.append(
-                    Problem(name, line, column_name, values[i], "is required but empty")
+                    Problem(name, line, column_name, raw, "is required but empty")
                 )
                 ok = False
-            row[column_name] = column.default
+            row[column_name] = default
             continue
-        try:
-            row[column_name] = column.parse(value)
-        except FieldError as exc:
-            report.problems.append(Problem(name, line, column_name, values[i], str(exc)))
-            ok = False
+        parsed = memo.get(value, _MISSING)
+        if parsed is _MISSING:
+            try:
+                parsed = parse(value)
+            except FieldError as exc:
+                report.problems.append(Problem(name, line, column_name, raw, str(exc)))
+                ok = False
+                continue
+            if len(memo) < MEMO:
+                memo[value] = parsed
+        row[column_name] = parsed
     return row if ok else None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ..store.keys import digest, touchpoint_key
-from .contract import ACCEPTABLE_REASONS
+from ..store.keys import delivery_key, digest, touchpoint_key
+from . import fields
+from .contract import ACCEPTABLE_REASONS, FILES
 
 
 def _day(value: date | datetime | None) -> int | None:
@@ -22,33 +23,54 @@ def _iso(value: date | datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _keyed(r: dict) -> dict:
+def _keyed(r: dict, file: str) -> dict:
     """The row as stored (dates as ISO text) with ``row_key``, the natural key of an
     event row: a hash of the whole row, column order aside, so re-imports add nothing."""
-    row = _isos(r)
+    row = _isos(r, DATES[file])
     return {"row_key": digest(v for _, v in sorted(row.items())), **row}
 
 
-def _isos(r: dict) -> dict:
-    return {k: v.isoformat() if isinstance(v, date) else v for k, v in r.items()}
+def _isos(r: dict, dates: tuple[str, ...] | None = None) -> dict:
+    """The row with its dates as ISO text. ``dates`` names the columns that can hold
+    one (the contract's date and date-time columns: no other parser returns a date);
+    without it every value is looked at."""
+    if dates is None:
+        return {k: v.isoformat() if isinstance(v, date) else v for k, v in r.items()}
+    row = r.copy()
+    for k in dates:
+        v = row.get(k)
+        if v is not None:
+            row[k] = v.isoformat()
+    return row
+
+
+DATES = {
+    spec.name: tuple(
+        n for n, c in spec.columns.items() if c.parse in (fields.iso_date, fields.iso_datetime)
+    )
+    for spec in FILES
+}
+"""Per file, the columns whose parsed values are dates or date-times."""
 
 
 def to_db(file: str, r: dict) -> tuple[str, dict | None, int | None]:
     """(table, row, the activity day that should trigger rescoring from its week)."""
     if file == "buyers.csv":
-        return "buyers", _isos(r), None
+        return "buyers", _isos(r, DATES[file]), None
     if file == "deliveries.csv":
         day = _day(r["date"])
-        return "deliveries", {**_keyed(r), "day": day, "week": _week(day)}, day
+        row = _isos(r, DATES[file])
+        key = delivery_key(row["buyer_id"], row["date"], row["product"])
+        return "deliveries", {"row_key": key, **row, "day": day, "week": _week(day)}, day
     if file == "returns.csv":
         day = _day(r["date"])
         counted = int(r["reason"] in ACCEPTABLE_REASONS and r["status"] != "rejected")
-        row = {**_keyed(r), "day": day, "week": _week(day), "counted": counted}
+        row = {**_keyed(r, file), "day": day, "week": _week(day), "counted": counted}
         return "returns", row, day
     if file == "invoices.csv":
         day = _day(r["issued_on"])
         row = {
-            **_isos(r),
+            **_isos(r, DATES[file]),
             "issued_day": day,
             "due_day": _day(r["due_on"]),
             "paid_day": _day(r["paid_on"]),
@@ -58,7 +80,7 @@ def to_db(file: str, r: dict) -> tuple[str, dict | None, int | None]:
         return "touchpoints", *_touchpoint(r)
     if file == "incidents.csv":
         row = {
-            **_isos(r),
+            **_isos(r, DATES[file]),
             "opened_day": _day(r["opened_at"]),
             "resolved_day": _day(r["resolved_at"]),
             "confirmed_day": _day(r["confirmed_at"]),
@@ -66,7 +88,7 @@ def to_db(file: str, r: dict) -> tuple[str, dict | None, int | None]:
         return "incidents", row, row["opened_day"]
     if file == "contacts.csv":
         row = {
-            **_isos({k: v for k, v in r.items() if k != "primary"}),
+            **_isos({k: v for k, v in r.items() if k != "primary"}, DATES[file]),
             "is_primary": int(r["primary"]),
         }
         row["introduced"] = int(r["introduced"])
@@ -75,14 +97,14 @@ def to_db(file: str, r: dict) -> tuple[str, dict | None, int | None]:
     if r["score"] is None:
         return "surveys", None, None
     day = _day(r["date"])
-    return "surveys", {**_keyed(r), "day": day}, day
+    return "surveys", {**_keyed(r, file), "day": day}, day
 
 
 def _touchpoint(r: dict) -> tuple[dict, int | None]:
     replied = r["replied_at"] if r["direction"] == "outbound" else None
     day = _day(r["at"])
     reply_day = _day(replied)
-    stored = _isos(r)
+    stored = _isos(r, DATES["touchpoints.csv"])
     row = {
         "row_key": touchpoint_key(stored),
         **stored,

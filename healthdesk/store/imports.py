@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -123,6 +124,9 @@ class JournaledWriter:
         self._pending: dict[str, _Pending] = {}
         self._columns: dict[str, list[str]] = {}
         self._products: dict[tuple[str, str], int] = {}
+        self._fresh: dict[str, bool] = {}
+        self._written: dict[str, int] = {}
+        """Rows of a fresh table so far (its largest rowid: new rows only append)."""
         self.stored_through = data_through(db)
 
     @property
@@ -137,18 +141,31 @@ class JournaledWriter:
             for earlier in list(self._pending):
                 self.flush(earlier)
             self._columns[table] = [*row, "import_id"]
-        counts = self.counts.setdefault((file, table), FileCounts(file, table))
+            self._fresh[table] = self._empty(table)
+        counts = self.counts.get((file, table))
+        if counts is None:
+            counts = self.counts[(file, table)] = FileCounts(file, table)
         counts.rows += 1
         dated = DATED.get(table)
-        if dated and row.get(dated):
-            stamp = str(row[dated])[:10]
-            if counts.through is None or stamp > counts.through:
-                counts.through = stamp
-        pending = self._pending.setdefault(table, _Pending())
-        pending.rows.append({**row, "import_id": self.import_id})
+        if dated:
+            value = row.get(dated)
+            if value:
+                stamp = str(value)[:10]
+                if counts.through is None or stamp > counts.through:
+                    counts.through = stamp
+        pending = self._pending.get(table)
+        if pending is None:
+            pending = self._pending[table] = _Pending()
+        pending.rows.append(row)
         pending.origins.append((file, line))
         if len(pending.rows) >= BATCH:
             self.flush(table)
+
+    def _empty(self, table: str) -> bool:
+        """Whether ``table`` holds no row as this import starts writing it (then nothing
+        stored can be compared, journalled or refused: every row is new, or one this
+        import wrote already)."""
+        return self.db.conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None
 
     def _existing(self, table: str, keys: tuple[str, ...], rows: list[dict]) -> dict:
         first = keys[0]
@@ -172,6 +189,9 @@ class JournaledWriter:
             return
         keys = KEYS[table]
         columns = self._columns[table]
+        if self._fresh[table]:
+            self._flush_fresh(table, keys, columns, pending)
+            return
         existing = self._existing(table, keys, pending.rows)
         writes: list[tuple] = []
         journal: list[tuple] = []
@@ -190,8 +210,8 @@ class JournaledWriter:
                 counts.changed += 1
                 self._check(table, old, row, file, line)
                 journal.append((self.import_id, table, json.dumps(old)))
-            existing[key] = row
-            writes.append(tuple(row[c] for c in columns))
+            existing[key] = {**row, "import_id": self.import_id}
+            writes.append((*[row[c] for c in columns[:-1]], self.import_id))
             self._note(table, row, old)
         if writes:
             self.db.conn.executemany(_upsert(table, columns, keys), writes)
@@ -199,6 +219,74 @@ class JournaledWriter:
             self.db.conn.executemany(
                 "INSERT INTO import_changes (import_id, tbl, old) VALUES (?, ?, ?)", journal
             )
+
+    def _flush_fresh(
+        self, table: str, keys: tuple[str, ...], columns: list[str], pending: _Pending
+    ) -> None:
+        """A table empty when this import began: no stored row to read, compare, journal
+        or refuse. Each row is written with the same upsert (a key this import wrote
+        already: the last row wins) and counted by the rowids SQLite hands out: a new
+        row takes the next one, a repeated key keeps its row's, so the rows added by a
+        file's run are the growth of ``MAX(rowid)`` and the rest are unchanged, as the
+        general path counts them."""
+        upsert = _upsert(table, columns, keys)
+        fields = columns[:-1]
+        import_id = self.import_id
+        rows, origins = pending.rows, pending.origins
+        start = 0
+        while start < len(rows):
+            file = origins[start][0]
+            end = start + 1
+            while end < len(rows) and origins[end][0] == file:
+                end += 1
+            run = rows[start:end]
+            self._insert_fresh(
+                table, columns, upsert, [(*[row[c] for c in fields], import_id) for row in run]
+            )
+            written = self.db.conn.execute(f"SELECT MAX(rowid) FROM {table}").fetchone()[0]
+            written = written or 0
+            added = written - self._written.get(table, 0)
+            self._written[table] = written
+            counts = self.counts[(file, table)]
+            counts.new += added
+            counts.unchanged += len(run) - added
+            start = end
+        self._note_all(table, rows)
+
+    def _insert_fresh(
+        self, table: str, columns: list[str], upsert: str, writes: list[tuple]
+    ) -> None:
+        """A plain INSERT of the batch (with foreign keys on, SQLite's upsert takes twice
+        as long: measured 7.4 s vs 3.7 s for 560k event rows); a key repeated within the
+        import makes it fail, and then the batch is taken back to its savepoint and
+        written with the upsert, exactly as the general path writes it."""
+        conn = self.db.conn
+        conn.execute("SAVEPOINT fresh_batch")
+        try:
+            conn.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)})"
+                f" VALUES ({', '.join('?' * len(columns))})",
+                writes,
+            )
+        except sqlite3.IntegrityError:
+            conn.execute("ROLLBACK TO fresh_batch")
+            conn.executemany(upsert, writes)
+        conn.execute("RELEASE fresh_batch")
+
+    def _note_all(self, table: str, rows: list[dict]) -> None:
+        """``_note`` for a batch of new rows."""
+        weeks = [w for r in rows if (w := r.get("week")) is not None]
+        if weeks:
+            low = min(weeks)
+            if self.first_week is None or low < self.first_week:
+                self.first_week = low
+        if table == "deliveries":
+            products = self._products
+            for row in rows:
+                key = (row["buyer_id"], row["product"] or "")
+                day = row["day"]
+                if day < products.get(key, day + 1):
+                    products[key] = day
 
     def _note(self, table: str, row: dict, old: dict | None) -> None:
         """Track the earliest week to refresh and each buyer's first day per product."""

@@ -19,7 +19,7 @@ routine call and a check-in, a complaint and a billing question)."""
 
 def digest(values: Iterable[object]) -> str:
     """A stable key for ``values`` (None kept distinct from the text "None")."""
-    text = "\x1f".join("\x00" if v is None else str(v) for v in values)
+    text = "\x1f".join(["\x00" if v is None else str(v) for v in values])
     return hashlib.sha1(text.encode()).hexdigest()
 
 
