@@ -70,3 +70,26 @@ def test_near_miss_headers_are_guesses_and_unknown_files_say_what_is_missing(
 def test_map_refuses_a_folder_without_csv_files(tmp_path: Path) -> None:
     result = run(tmp_path / "m.db", "map", str(tmp_path))
     assert result.exit_code == 1 and "holds no .csv files" in result.output
+
+
+def test_two_crm_accounts_whose_names_normalise_alike_stay_two_buyers(tmp_path: Path) -> None:
+    """ "Brightline Energy" and "Brightline Energy LLC" with their own CRM ids are two
+    accounts (a 5,000-buyer book has such pairs): a profile import keeps both, with
+    their own contacts, exactly as the plain import does."""
+    folder = tmp_path / "crm"
+    shutil.copytree(SAMPLE, folder)
+    buyers = (folder / "buyers.csv").read_text(encoding="utf-8").splitlines()
+    header, first, second = buyers[0].split(","), buyers[1].split(","), buyers[2].split(",")
+    name = header.index("name")
+    second[name] = first[name] + " LLC"
+    buyers[2] = ",".join(second)
+    (folder / "buyers.csv").write_text("\n".join(buyers) + "\n", encoding="utf-8")
+    profile = tmp_path / "p.toml"
+    assert run(tmp_path / "m.db", "map", str(folder), "-o", str(profile)).exit_code == 0
+    via, plain = tmp_path / "via.db", tmp_path / "plain.db"
+    imported = run(via, "import", str(folder), "--profile", str(profile))
+    assert imported.exit_code == 0, imported.output
+    assert run(plain, "import", str(folder)).exit_code == 0
+    a = run(via, "report", "--format", "json").output
+    assert a == run(plain, "report", "--format", "json").output
+    assert f'"buyer_id": "{first[0]}"' in a and f'"buyer_id": "{second[0]}"' in a

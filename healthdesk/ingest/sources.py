@@ -120,6 +120,10 @@ class Translator:
     leads: LeadBook
     problems: list[Problem] = field(default_factory=list)
     columns_of: dict[tuple[str, str], str] = field(default_factory=dict)
+    crm_ids: dict[str, str] = field(default_factory=dict)
+    """Buyer id → the CRM id that named it in this import: a second CRM account whose
+    name only normalises alike ("Brightline Energy" and "Brightline Energy LLC") is a
+    different buyer, not the first one again."""
 
     # values --------------------------------------------------------------------
 
@@ -258,10 +262,14 @@ class Translator:
             for line, r in self._source_rows(t, f, with_bad=True):
                 name = r.get("name", "")
                 crm_id = r.get("buyer_id")
-                known = (self.resolver.resolve(crm_id) if crm_id else None) or (
-                    self.resolver.resolve(name) if name else None
-                )
+                known = self.resolver.resolve(crm_id) if crm_id else None
+                if known is None and name:
+                    by_name = self.resolver.resolve(name)
+                    if by_name is not None and self.crm_ids.get(by_name, crm_id) == crm_id:
+                        known = by_name  # our buyer, named alike, not yet another account's
                 buyer_id = known or crm_id or derived_id(name)
+                if crm_id:
+                    self.crm_ids.setdefault(buyer_id, crm_id)
                 if crm_id and crm_id != buyer_id:
                     self.resolver.alias(crm_id, buyer_id)
                 self.resolver.add_buyer(buyer_id, name)
