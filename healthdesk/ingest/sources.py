@@ -120,6 +120,10 @@ class Translator:
     leads: LeadBook
     problems: list[Problem] = field(default_factory=list)
     columns_of: dict[tuple[str, str], str] = field(default_factory=dict)
+    _known: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    """Per (table, field): ``key(value) → code``, the synonyms and the profile's map."""
+    _seen: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    """Per (table, field, raw value): its code, so a repeated value is keyed once."""
     crm_ids: dict[str, str] = field(default_factory=dict)
     """Buyer id → the CRM id that named it in this import: a second CRM account whose
     name only normalises alike ("Brightline Energy" and "Brightline Energy LLC") is a
@@ -159,9 +163,15 @@ class Translator:
         mapping = t.values.get(f.name, {})
         if raw in mapping:
             return mapping[raw]
-        by_key = {key(k): v for k, v in mapping.items()}
-        known = {**value_synonyms(f), **by_key}
-        code = known.get(key(raw))
+        known = self._known.get((t.table, f.name))
+        if known is None:  # built once per field: a book has millions of coded cells
+            by_key = {key(k): v for k, v in mapping.items()}
+            known = self._known[(t.table, f.name)] = {**value_synonyms(f), **by_key}
+        code = self._seen.get((t.table, f.name, raw))
+        if code is None:
+            code = known.get(key(raw))
+            if code is not None:
+                self._seen[(t.table, f.name, raw)] = code
         if code is None:
             codes = ", ".join((*f.codes, *(("true", "false") if f.kind == "bool" else ())))
             raise FieldError(
