@@ -5,7 +5,7 @@ and order are theirs. Data text is escaped for Markdown and shown literally.
 
 from __future__ import annotations
 
-from .domain.interventions import follow_through_summary
+from .domain.interventions import ACTIVE, follow_through_summary, in_words
 from .domain.responsiveness import late, words
 from .domain.review_queue import Reason
 from .domain.weeks import day_label, monday
@@ -45,13 +45,16 @@ def digest(review: WeeklyReview, owner: str | None = None) -> str:
     lines += _list(
         "Recovered",
         [
-            f"**{md_escape(b.name)}** ({md_escape(b.buyer_id)}), now {_band(b.band)}"
+            f"**{md_escape(b.name)}** ({md_escape(b.buyer_id)}), now {in_words(b.band)}"
             for b in recovered
         ],
     )
     lines += _list(
         "Band moves",
-        [f"{md_escape(b.name)}: {_band(before[b.buyer_id])} → {_band(b.band)}" for b in moves],
+        [
+            f"{md_escape(b.name)}: {in_words(before[b.buyer_id])} → {in_words(b.band)}"
+            for b in moves
+        ],
     )
     queue = [q for q in review.queue if owner is None or q.buyer.owner == owner]
     lines += [f"## The review queue ({len(queue)})", ""]
@@ -66,11 +69,7 @@ def digest(review: WeeklyReview, owner: str | None = None) -> str:
     tasks = [r for r in tasks if owner is None or r["owner"] == owner]
     start, end = monday(review.week).isoformat(), monday(review.week + 1).isoformat()
     overdue = [r for r in tasks if task_of(r).overdue(review.week)]
-    due = [
-        r
-        for r in tasks
-        if r["status"] in ("open", "in_progress") and r["due_on"] and start <= r["due_on"] < end
-    ]
+    due = [r for r in tasks if r["status"] in ACTIVE and r["due_on"] and start <= r["due_on"] < end]
     lines += _list("Overdue tasks", [_task(r) for r in overdue])
     lines += _list("Due this week", [_task(r) for r in due])
     shares = [b for b in review.report.buyers if b.concentration != "ok"]
@@ -82,9 +81,8 @@ def digest(review: WeeklyReview, owner: str | None = None) -> str:
             for b in shares
         ],
     )
-    slow = late(
-        r for r in review.replies if owner is None or r.buyer_id in {b.buyer_id for b in mine}
-    )
+    ids = {b.buyer_id for b in mine}
+    slow = late(r for r in review.replies if owner is None or r.buyer_id in ids)
     names = {b.buyer_id: b.name for b in review.report.buyers}
     lines += _list(
         "Our late replies",
@@ -128,9 +126,5 @@ def _list(title: str, items: list[str]) -> list[str]:
 def _task(r: dict) -> str:
     return (
         f"#{r['id']} {md_escape(r['action'])} for **{md_escape(r['name'])}**,"
-        f" {md_escape(r['owner'] or '')}, due {day_label(r['due_on'])} ({_band(r['status'])})"
+        f" {md_escape(r['owner'] or '')}, due {day_label(r['due_on'])} ({in_words(r['status'])})"
     )
-
-
-def _band(band: str) -> str:
-    return band.replace("_", " ")

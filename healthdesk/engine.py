@@ -7,6 +7,7 @@ there is one way to (re)score and one way to build a report.
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from .config import Config, ConfigError, to_toml
 from .domain import report as reports
 from .domain.interventions import apply_overrides
 from .domain.ledger import Ledger
-from .domain.responsiveness import by_type
+from .domain.responsiveness import Reply, by_type
 from .domain.scoring import Scorer, WeekScores
 from .domain.weeks import YEAR_WEEKS, label, week_of_day
 from .store import imports as import_store
@@ -185,18 +186,28 @@ def _weeks_read(db: Database, config: Config, week: int | None) -> tuple[int, in
     return span[0], week, max(week - 1 - lookback_weeks(config), span[0])
 
 
-def report(db: Database, config: Config, week: int | None = None) -> reports.Report:
-    """The portfolio report for ``week`` (default: the latest week with data)."""
+def replies(conn: sqlite3.Connection, config: Config, week: int) -> list[Reply]:
+    """Buyers' requests over the review's ``reply_weeks`` up to ``week``, with our reply
+    times: what ``report`` grades, the review lists and the console's Replies shows."""
+    return records.requests(conn, week - config.review.reply_weeks + 1, week)
+
+
+def report(
+    db: Database, config: Config, week: int | None = None, requests: list[Reply] | None = None
+) -> reports.Report:
+    """The portfolio report for ``week`` (default: the latest week with data);
+    ``requests`` are that week's ``replies`` when the caller has read them already."""
     snap = snapshot(db, config, week)
     year_ago = score_store.revenue(db, snap.now.week - YEAR_WEEKS)
     built = reports.build(snap.now, snap.prev, snap.ledger, config, year_ago)
     buyers = apply_overrides(
         built.buyers, intervention_store.overrides(db), snap.now.week, config.bands
     )
-    first = snap.now.week - config.review.reply_weeks + 1
-    replies = by_type(records.requests(db.conn, first, snap.now.week))
+    if requests is None:
+        requests = replies(db.conn, config, snap.now.week)
+    graded = by_type(requests)
     built = dataclasses.replace(
-        built, portfolio=dataclasses.replace(built.portfolio, responsiveness=replies)
+        built, portfolio=dataclasses.replace(built.portfolio, responsiveness=graded)
     )
     return reports.recount(built, buyers)
 

@@ -16,15 +16,10 @@ from sqlite_utils import Database
 from . import engine
 from .config import Config
 from .domain.interventions import InvalidInput
+from .ingest.contract import SPECS
 from .ingest.importer import ImportFailed, ImportResult, import_folder
 from .store.interventions import author
 from .store.records import incident_row
-
-TOUCHPOINT = ("buyer_id", "at", "direction", "channel", "replied_at", "kind", "request_type",
-              "note")  # fmt: skip
-INCIDENT = ("incident_id", "buyer_id", "opened_at", "category", "severity", "summary",
-            "resolved_at", "confirmed_at")  # fmt: skip
-"""DATA.md's incidents.csv columns, the order ``store.records.incident_row`` reads."""
 
 
 def log_touchpoint(db: Database, config: Config, row: dict[str, str]) -> ImportResult:
@@ -35,7 +30,7 @@ def log_touchpoint(db: Database, config: Config, row: dict[str, str]) -> ImportR
     buyer cut off. Import the week's exports first, then log."""
     _within_data(db, "--at", row.get("at") or "")
     label = f"logged by {author()}: {row.get('kind') or 'touchpoint'} with {row['buyer_id']}"
-    return _record(db, config, "touchpoints.csv", TOUCHPOINT, row, label)
+    return _record(db, config, "touchpoints.csv", row, label)
 
 
 def confirm_incident(
@@ -51,7 +46,7 @@ def confirm_incident(
     elif not row.get("resolved_at"):
         raise InvalidInput(f"incident {incident_id} is not resolved yet: give --resolved-at too")
     label = f"logged by {author()}: incident {incident_id} confirmed"
-    return _record(db, config, "incidents.csv", INCIDENT, row, label)
+    return _record(db, config, "incidents.csv", row, label)
 
 
 def _within_data(db: Database, option: str, value: str) -> None:
@@ -71,9 +66,9 @@ def _within_data(db: Database, option: str, value: str) -> None:
         )
 
 
-def _record(
-    db: Database, config: Config, name: str, header: tuple[str, ...], row: dict, label: str
-) -> ImportResult:
+def _record(db: Database, config: Config, name: str, row: dict, label: str) -> ImportResult:
+    """Write ``row`` as the one line of DATA.md file ``name`` and import it."""
+    header = list(SPECS[name].columns)
     with tempfile.TemporaryDirectory(prefix="healthdesk-log-") as folder:
         path = Path(folder) / name
         with path.open("w", encoding="utf-8", newline="") as handle:

@@ -7,6 +7,7 @@ calls, so a status set here is the status the console shows, and the reverse.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,7 @@ def list_cmd(context: Context, week: str | None, owner: str | None, status: str 
     """The week's interventions: created that week, or earlier and still open."""
     from . import engine, review_views
     from .domain.interventions import check_owner
+    from .domain.weeks import label
     from .store import interventions as store
 
     owner = None if owner is None else check_owner(owner)
@@ -78,13 +80,13 @@ def list_cmd(context: Context, week: str | None, owner: str | None, status: str 
     as_of, rows = context.read(query)
     tasks = review_views.task_rows(rows, as_of)
     if fmt == "json":
-        click.echo(review_views.json_text({"week": _label(as_of), "interventions": tasks}))
+        click.echo(review_views.json_text({"week": label(as_of), "interventions": tasks}))
     elif fmt == "csv":
         click.echo(review_views.tasks_csv(tasks), nl=False)
     else:
         from rich.console import Console
 
-        review_views.print_tasks(tasks, _label(as_of), Console())
+        review_views.print_tasks(tasks, label(as_of), Console())
 
 
 @interventions.command("set")
@@ -100,7 +102,7 @@ def set_cmd(context: Context, intervention_id: int, status: str | None, owner: s
             due: str | None, note: str | None, week: str | None) -> None:  # fmt: skip
     """Change one intervention: its status, owner, due date, or add a note."""
     from . import engine
-    from .domain.interventions import InvalidInput
+    from .domain.interventions import InvalidInput, in_words
     from .store import interventions as store
 
     if status is None and owner is None and due is None and note is None:
@@ -112,17 +114,15 @@ def set_cmd(context: Context, intervention_id: int, status: str | None, owner: s
         as_of = engine.latest_week(db) if week_no is None else week_no
         row = store.get(db, intervention_id)
         edits = {k: v for k, v in (("owner", owner), ("due_on", due)) if v is not None}
-        health = None
+        health = None  # unless the buyer is listed that week: then its health is recorded
         if status is not None:
-            try:
+            with contextlib.suppress(KeyError):
                 health = engine.buyer_report(db, config, row["buyer_id"], as_of).health
-            except KeyError:
-                health = None  # the buyer is not listed that week: no health to record
         with db.atomic():  # all of it, or nothing
             if edits:
                 store.edit(db, intervention_id, as_of, **edits)
             if status is not None:
-                row = store.set_status(db, intervention_id, status, note, as_of, health)
+                store.set_status(db, intervention_id, status, note, as_of, health)
             elif note is not None:
                 store.add_note(db, intervention_id, note)
         row = store.get(db, intervention_id)
@@ -130,7 +130,7 @@ def set_cmd(context: Context, intervention_id: int, status: str | None, owner: s
         db.close()
     click.echo(
         f"intervention #{row['id']} ({row['buyer_id']}, {row['action']}): "
-        f"{row['status'].replace('_', ' ')}, owner {row['owner']}, due {row['due_on']}"
+        f"{in_words(row['status'])}, owner {row['owner']}, due {row['due_on']}"
     )
 
 
@@ -241,12 +241,6 @@ def digest(context: Context, week: str | None, owner: str | None, output: Path |
         return
     write_atomic(output, text, force=force)
     click.echo(f"wrote the digest for the week of {review.report.week} to {output}", err=True)
-
-
-def _label(week: int) -> str:
-    from .domain.weeks import label
-
-    return label(week)
 
 
 COMMANDS = (review, interventions, override, log, confirm, digest)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
-from .domain.interventions import follow_through_summary
+from .domain.interventions import follow_through_summary, in_words
 from .domain.review_queue import matches
 from .domain.weeks import label
 from .exports.files import csv_text
@@ -38,6 +38,7 @@ def review_json(review: WeeklyReview, queue: list[Queued]) -> dict:
     """The week's review: the portfolio's counts (the report's own) and each queued
     account with its position, reasons, suggestions, decision and tasks."""
     p = review.report.portfolio
+    position = _positions(review)
     return {
         "week": review.report.week,
         "portfolio": {
@@ -48,10 +49,15 @@ def review_json(review: WeeklyReview, queue: list[Queued]) -> dict:
         },
         "responsiveness": p.responsiveness,
         "follow_through": follow_through_summary(review.follow_ups),
-        "queued": len(review.queue),
+        "queued": len(position),
         "snoozed": [a.buyer.buyer_id for a in review.accounts if a.snoozed],
-        "queue": [_account(q, review.week, review.queue.index(q) + 1) for q in queue],
+        "queue": [_account(q, review.week, position[q.buyer.buyer_id]) for q in queue],
     }
+
+
+def _positions(review: WeeklyReview) -> dict[str, int]:
+    """Each queued account's place in the whole queue (a filtered list keeps it)."""
+    return {q.buyer.buyer_id: n for n, q in enumerate(review.queue, start=1)}
 
 
 def _account(q: Queued, week: int, position: int) -> dict:
@@ -102,9 +108,10 @@ def tasks_csv(tasks: list[dict]) -> str:
 
 def print_queue(review: WeeklyReview, queue: list[Queued], console: Console) -> None:
     p = review.report.portfolio
+    position = _positions(review)
     console.print(
         _text(
-            f"Review, week of {review.report.week}: {len(review.queue)} accounts queued"
+            f"Review, week of {review.report.week}: {len(position)} accounts queued"
             f" ({len(queue)} shown); healthy {p.bands['healthy']}, watch {p.bands['watch']},"
             f" at risk {p.bands['at_risk']}; revenue at risk {p.revenue_at_risk_13w:,.0f}"
         )
@@ -115,7 +122,7 @@ def print_queue(review: WeeklyReview, queue: list[Queued], console: Console) -> 
     for q in queue:
         b = q.buyer
         table.add_row(
-            str(review.queue.index(q) + 1),
+            str(position[b.buyer_id]),
             _text(b.buyer_id),
             _text(b.name),
             _text(b.owner),
@@ -139,7 +146,7 @@ def print_tasks(tasks: list[dict], week: str, console: Console) -> None:
             _text(f"{t['buyer_id']} {t['name']}"),
             _text(t["owner"] or ""),
             _text(t["action"]),
-            t["status"].replace("_", " "),
+            in_words(t["status"]),
             _text(due + (" OVERDUE" if t["overdue"] else ""), style="red" if t["overdue"] else ""),
             _text(t["note"] or ""),
         )

@@ -7,7 +7,6 @@ for the same reasons in the same order.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlite_utils import Database
 
@@ -18,9 +17,8 @@ from .domain.report import BuyerReport, Report
 from .domain.responsiveness import Reply, late
 from .domain.review_queue import QueueItem, triage
 from .domain.suggestions import follow_up, suggest, value_cutoff
-from .domain.weeks import monday, week_of
+from .domain.weeks import monday
 from .store import interventions as store
-from .store import records
 
 
 @dataclass(frozen=True)
@@ -64,22 +62,22 @@ def load(db: Database, config: Config, week: int | None = None) -> WeeklyReview:
     The snoozes are those set before this week: the queue is the list the manager
     started the week with, so snoozing an account during the review marks it done
     instead of shrinking "7 of 23"."""
-    report = engine.report(db, config, week)
-    week_no = week_of(date.fromisoformat(report.week))
+    week_no = engine.latest_week(db) if week is None else week
+    replies = engine.replies(db.conn, config, week_no)
+    report = engine.report(db, config, week_no, replies)
     try:
         previous = engine.report(db, config, week_no - 1).buyers
     except engine.NoData:
         previous = []
     stored = store.for_week(db, week_no)
     outcomes = store.reviewed(db, week_no)
-    replies = records.requests(db.conn, week_no - config.review.reply_weeks + 1, week_no)
     recent = monday(week_no - config.review.late_reply_weeks + 1).isoformat()
     triaged = triage(
         report.buyers,
         previous,
         store.snoozes(db, week_no - 1),
         week_no,
-        store.tasks(db, week_no),
+        store.active_tasks(stored),
         late([r for r in replies if r.at[:10] >= recent]),
     )
     cutoff = value_cutoff(report.buyers)

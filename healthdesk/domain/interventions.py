@@ -31,6 +31,12 @@ OWNER_MAX = 100
 TEXT_MAX = 2000
 
 
+def in_words(code: str) -> str:
+    """A code as a person reads it: "in_progress" → "in progress", "checkin_overdue" →
+    "check-in overdue"."""
+    return code.replace("_", " ").replace("checkin", "check-in")
+
+
 class InvalidInput(ValueError):
     """Something a user typed cannot be stored; the message says what and why."""
 
@@ -61,7 +67,7 @@ class Task:
 
     @property
     def status_words(self) -> str:
-        return self.status.replace("_", " ")
+        return in_words(self.status)
 
 
 def check_transition(old: str, new: str, note: str | None) -> None:
@@ -70,7 +76,7 @@ def check_transition(old: str, new: str, note: str | None) -> None:
     check_choice(new, STATUSES, "status")
     if old in FINISHED and new != old:
         raise InvalidInput(
-            f"this intervention is {old.replace('_', ' ')}: an ended task is not reopened;"
+            f"this intervention is {in_words(old)}: an ended task is not reopened;"
             " a new problem gets a new intervention"
         )
     if new in FINISHED and new != old and not (note or "").strip():
@@ -187,6 +193,11 @@ def check_due(value: date | str, week: int, what: str = "due date") -> date:
             f"{what} {due.isoformat()} is before the week of {monday(week).isoformat()}"
         )
     return due
+
+
+def owner_key(name: str) -> str:
+    """How "my accounts" compares owners: runs of spaces as one, case ignored."""
+    return " ".join(name.split()).casefold()
 
 
 def check_owner(value: str | None) -> str:

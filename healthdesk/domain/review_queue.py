@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .bands import trust_low
-from .interventions import BAND_ORDER, InvalidInput, Snooze, Task
+from .interventions import BAND_ORDER, InvalidInput, Snooze, Task, in_words
 from .responsiveness import Reply
 from .responsiveness import words as reply_words
 from .weeks import monday
@@ -124,7 +124,7 @@ def triage(
             if _rank(buyer.band) <= _rank(snooze.band):
                 held = True
             else:
-                said = f"band worsened to {_words(buyer.band)} while snoozed"
+                said = f"band worsened to {in_words(buyer.band)} while snoozed"
                 reasons.append(Reason("snoozed_band_worse", said))
         elif snooze is not None and snooze.until_on >= monday(week - 1):
             reasons.append(Reason("snooze_ended", f"snooze ended {snooze.until_on.isoformat()}"))
@@ -153,12 +153,12 @@ def attention(buyer: BuyerReport, before: BuyerReport | None) -> list[Reason]:
     if buyer.health_change <= -5:
         reasons.append(Reason("health_drop", f"health down {-buyer.health_change} this week"))
     if before is not None and _rank(buyer.band) > _rank(before.band):
-        said = f"band worsened from {_words(before.band)} to {_words(buyer.band)}"
+        said = f"band worsened from {in_words(before.band)} to {in_words(buyer.band)}"
         reasons.append(Reason("band_worse", said))
     old = None if before is None else {w["code"] for w in before.warnings}
     for w in buyer.warnings:
         new = old is not None and w["code"] not in old
-        reasons.append(Reason(w["code"], _words(w["code"]), w["detail"], new=new))
+        reasons.append(Reason(w["code"], in_words(w["code"]), w["detail"], new=new))
     if trust_low(buyer.trust["level"]):
         reasons.append(Reason("trust_low", f"trust at {buyer.trust['level']}%"))
     if buyer.concentration != "ok" and "concentration" not in codes:
@@ -189,7 +189,3 @@ def matches(item: QueueItem, reason: str) -> bool:
 
 def _rank(band: str) -> int:
     return BAND_ORDER.index(band)
-
-
-def _words(code: str) -> str:
-    return code.replace("_", " ").replace("checkin", "check-in")

@@ -18,7 +18,6 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from ..domain.interventions import ACTIVE
-from ..domain.suggestions import suggest
 from ..domain.weeks import day_label
 from .files import csv_text, printable
 
@@ -83,9 +82,7 @@ def stored_rows(review: WeeklyReview, stored: Iterable[dict]) -> list[Row]:
 
     buyers = {b.buyer_id: b for b in review.report.buyers}
     current = {
-        (b.buyer_id, s.reason_key): s.signals
-        for b in review.report.buyers
-        for s in suggest(b, review.week, review.cutoff)
+        (a.buyer.buyer_id, s.reason_key): s.signals for a in review.accounts for s in a.suggestions
     }
     rows = []
     for r in stored:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import getpass
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 
 from sqlite_utils import Database
@@ -175,9 +175,9 @@ def set_status(
     return get(db, intervention_id)
 
 
-def tasks(db: Database, week: int, owner: str | None = None) -> list[Task]:
-    """Open and in-progress interventions created in or before ``week``."""
-    return [task_of(r) for r in for_week(db, week, owner=owner) if r["status"] in ACTIVE]
+def active_tasks(rows: Iterable[dict]) -> list[Task]:
+    """The open and in-progress ones of ``for_week``'s rows, as tasks."""
+    return [task_of(r) for r in rows if r["status"] in ACTIVE]
 
 
 def task_of(row: dict) -> Task:

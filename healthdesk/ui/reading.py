@@ -10,6 +10,8 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from datetime import date
+from pathlib import Path
 from typing import TypeVar
 
 from ..config import Bands
@@ -54,6 +56,21 @@ def _overridden(
             )
         out.append(r)
     return out
+
+
+def last_data_day(path: Path) -> date | None:
+    """The data's last day (``store.imports.activity_through``): nothing recorded by
+    hand in the console may be dated after it. One indexed MAX per table, so the key
+    that opens a form can ask it without a worker."""
+    from ..store.db import open_db
+    from ..store.imports import activity_through
+
+    db = open_db(path)
+    try:
+        last = activity_through(db)
+    finally:
+        db.close()
+    return None if last is None else date.fromordinal(last)
 
 
 def in_thread(read: Callable[[], T]) -> Future[T]:

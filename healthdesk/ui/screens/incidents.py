@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
@@ -16,6 +15,7 @@ from ...store import records, views
 from ...store.records import Incident
 from .. import format as fmt
 from ..messages import IncidentsLoaded, LoadFailed
+from ..reading import last_data_day
 from ..widgets.keybar import KeyBar
 from ..widgets.table import Column, VirtualTable
 from .week_screen import WeekScreen
@@ -207,7 +207,7 @@ class IncidentsScreen(WeekScreen):
         if incident.status == "confirmed":
             self.notify(f"{incident.incident_id} is already confirmed.", markup=False)
             return
-        last = _last_day(self.app.db_path)
+        last = last_data_day(self.app.db_path) or date.max
         resolved = incident.status == "unconfirmed"
         dialog = ConfirmDialog(incident.incident_id, incident.summary, resolved, last)
         self.app.push_screen(dialog, lambda answer: self._confirm(incident, answer))
@@ -251,16 +251,3 @@ class IncidentsScreen(WeekScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-
-def _last_day(path: Path) -> date:
-    """The data's last day: a confirmation cannot be dated after it."""
-    from ...store.db import open_db
-    from ...store.imports import activity_through
-
-    db = open_db(path)
-    try:
-        last = activity_through(db)
-    finally:
-        db.close()
-    return date.fromordinal(last) if last is not None else date.max

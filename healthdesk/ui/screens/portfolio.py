@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Input, Static
 
+from ...domain.interventions import owner_key
 from ...store.views import PortfolioRow, spark_values
 from .. import format as fmt
 from ..widgets.keybar import KeyBar
@@ -174,8 +175,8 @@ class PortfolioScreen(WeekScreen):
         elif self.band == "watch":
             rows = [r for r in rows if r.band != "healthy"]
         if self.mine:
-            owner = " ".join(self.app.owner.split()).casefold()
-            rows = [r for r in rows if " ".join(r.owner.split()).casefold() == owner]
+            owner = owner_key(self.app.owner)
+            rows = [r for r in rows if owner_key(r.owner) == owner]
         return self.table.ordered(rows)
 
     def apply(self) -> None:

@@ -1,7 +1,7 @@
 """How fast we answered buyers' requests: per request type, how many replies earned
 each DOMAIN.md grade over the review's reply window, and every late one with its buyer.
 
-The counts are ``responsiveness.by_type`` over ``records.requests``, the read behind
+The counts are ``responsiveness.by_type`` over ``engine.replies``, the read behind
 ``report``'s and the review's figures, so the three agree.
 """
 
@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from ...domain.responsiveness import GRADES, TARGETS, Reply, by_type, late, words
-from ...store import records, views
+from ...store import views
 from ..messages import LoadFailed
 from ..widgets.hanging import Block, Hanging, line
 from ..widgets.keybar import KeyBar
@@ -28,9 +28,9 @@ MUTED = "$text-muted"
 
 
 class RepliesLoaded(Message):
-    def __init__(self, week: int, replies: list[Reply], names: dict[str, str]) -> None:
+    def __init__(self, week: int, replies: list[Reply]) -> None:
         super().__init__()
-        self.week, self.replies, self.names = week, replies, names
+        self.week, self.replies = week, replies
 
 
 class RepliesScreen(WeekScreen):
@@ -62,24 +62,26 @@ class RepliesScreen(WeekScreen):
 
     @work(thread=True, exclusive=True, group="replies", exit_on_error=False)
     def load(self, week: int) -> None:
-        first = week - self.app.config.review.reply_weeks + 1
+        from ... import engine
+
         try:
             conn = views.connect(self.app.db_path)
             try:
-                replies = records.requests(conn, first, week)
-                names = {r.buyer_id: r.name for r in views.portfolio(conn, week)}
+                replies = engine.replies(conn, self.app.config, week)
             finally:
                 conn.close()
         except Exception as exc:  # shown on screen: a bad read must not end the console
             self.post_message(LoadFailed("replies", str(exc)))
             return
-        self.post_message(RepliesLoaded(week, replies, names))
+        self.post_message(RepliesLoaded(week, replies))
 
     @on(RepliesLoaded)
     def _loaded(self, message: RepliesLoaded) -> None:
         if message.week == self.shown_week:
+            data = self.app.data  # buyer names: the portfolio rows on hand, no second read
+            names = {i: r.name for i, r in data.by_id.items()} if data is not None else {}
             body = self.query_one("#replies-body", Hanging)
-            body.update(blocks(message.replies, message.names, self.app.config.review.reply_weeks))
+            body.update(blocks(message.replies, names, self.app.config.review.reply_weeks))
 
     def action_back(self) -> None:
         self.app.pop_screen()

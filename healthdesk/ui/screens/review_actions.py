@@ -117,8 +117,7 @@ class ReviewActions(ReviewBase):
 
     def action_log(self) -> None:
         """Record a call, email, meeting or check-in; the buyer is rescored."""
-        from ...store.db import open_db
-        from ...store.imports import activity_through
+        from ..reading import last_data_day
 
         entry = self.entry
         if entry is None:
@@ -137,15 +136,11 @@ class ReviewActions(ReviewBase):
             kind = form.row["kind"].replace("_", " ")
             self.save(f"Logged {kind} with {entry.buyer.name}", write, refresh=True)
 
-        db = open_db(app.db_path)  # one indexed MAX per table: no worker needed
-        try:
-            last = activity_through(db)
-        finally:
-            db.close()
+        last = last_data_day(app.db_path)
         if last is None:
             self.notify("No data yet: import first.", severity="warning")
             return
-        dialog = forms.LogDialog(entry.buyer.name, entry.buyer.buyer_id, date.fromordinal(last))
+        dialog = forms.LogDialog(entry.buyer.name, entry.buyer.buyer_id, last)
         app.push_screen(dialog, done)
 
     def action_snooze(self) -> None:

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from textual import on, work
 from textual.message import Message
 
+from ...domain.interventions import owner_key
 from ...domain.report import BuyerReport
 from ...domain.review_queue import matches
 from ...domain.suggestions import suggest
@@ -102,11 +103,11 @@ class ReviewBase(ConsoleScreen):
             self.post_message(ReviewFailed(f"could not read the review queue: {exc}"))
             return
         codes = list(dict.fromkeys(r.code for q in review.queue for r in q.item.reasons))
-        owner = " ".join(self.app.owner.split()).casefold() if self.mine else None
+        owner = owner_key(self.app.owner) if self.mine else None
         entries = [
             Entry(q.buyer, q.item.texts, q.suggestions, q.outcome, q.interventions)
             for q in review.queue
-            if (owner is None or " ".join(q.buyer.owner.split()).casefold() == owner)
+            if (owner is None or owner_key(q.buyer.owner) == owner)
             and (self.reason is None or matches(q.item, self.reason))
         ]
         before = {b.buyer_id: b.band for b in review.previous}
